@@ -1,0 +1,33 @@
+"""modelterms: may I do *this* with *that* model?
+
+The public API is what ``__all__`` lists; every module whose name starts with
+an underscore is private and may change in any release.
+
+    >>> from modelterms import Catalog, UseCase
+    >>> catalog = Catalog.load()
+    >>> [r.verdict.value for r in catalog.evaluate(UseCase(commercial=True), ["deepseek-ai/DeepSeek-R1"])]
+    ['permitted']
+"""
+
+from __future__ import annotations
+
+from ._catalog import Catalog
+from ._errors import EvaluationError, InputError, ModelTermsError, Problem, UnknownModelError
+from ._model import Citation, Finding, Result, UseCase, Verdict
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Catalog",
+    "Citation",
+    "EvaluationError",
+    "Finding",
+    "InputError",
+    "ModelTermsError",
+    "Problem",
+    "Result",
+    "UnknownModelError",
+    "UseCase",
+    "Verdict",
+    "__version__",
+]

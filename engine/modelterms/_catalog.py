@@ -1,0 +1,144 @@
+"""The Catalog: licenses, models and rules loaded together, and the evaluate() entry point."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+
+from . import _engine
+from ._compiler import CompiledRules, compile_rules
+from ._errors import EvaluationError, Problem, UnknownModelError, raise_if
+from ._facts import build
+from ._loader import read_sources
+from ._model import Citation, Finding, LicenseProfile, ModelEntry, Result, Rule, UseCase, Verdict
+from ._paths import bundled_licenses, bundled_rules
+from ._render import render
+from ._schema import suggest
+
+NO_LICENSE_IN_FORCE = "no-license-in-force"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Licenses, models and rules, validated together. Immutable; safe to share between threads."""
+
+    licenses: dict[str, LicenseProfile]
+    models: tuple[ModelEntry, ...]
+    rules: tuple[Rule, ...]
+    compiled: CompiledRules
+    notices: tuple[str, ...] = ()
+
+    @classmethod
+    def load(cls, licenses: Sequence[str | FsPath] = (), rules: Sequence[str | FsPath] = (), *,
+             policies: Sequence[str | FsPath] = (), bundled: bool = True) -> Catalog:
+        """Load the bundled catalog and rules, plus extra profile directories and rule files.
+
+        A profile, model or rule with the id of a bundled one replaces it; each
+        replacement is listed in ``notices``. Raises InputError listing every
+        problem in every file: nothing is usable from a catalog that failed.
+        """
+        license_roots = [(bundled_licenses(), "bundled")] if bundled else []
+        license_roots += [(FsPath(path), "user") for path in licenses]
+        rule_roots = [(bundled_rules(), "bundled")] if bundled else []
+        rule_roots += [(FsPath(path), "user") for path in rules]
+        rule_roots += [(FsPath(path), "policy") for path in policies]
+        sources = read_sources(license_roots, rule_roots)
+        raise_if(sources.problems)
+        rule_list = sorted(sources.rules.values(), key=lambda rule: rule.id)
+        compiled, problems = compile_rules(rule_list, sources.documents,
+                                           {rule.id: sources.rule_paths[rule.id] for rule in rule_list})
+        raise_if(problems)
+        if compiled is None or not rule_list:
+            raise_if([Problem("<rules>", None, "", "no rules were loaded", "check --rules paths")])
+        assert compiled is not None
+        models = tuple(sorted(sources.models.values(), key=lambda model: model.id.lower()))
+        return cls(dict(sorted(sources.profiles.items())), models, tuple(rule_list), compiled,
+                   tuple(sources.notices))
+
+    def find_model(self, name: str) -> ModelEntry:
+        """A model by catalog id or alias, case-insensitively; UnknownModelError suggests the nearest."""
+        wanted = name.lower()
+        for model in self.models:
+            if wanted == model.id.lower() or wanted in (alias.lower() for alias in model.aliases):
+                return model
+        names = [model.id for model in self.models] + [a for model in self.models for a in model.aliases]
+        hint = suggest(name, names) or "run `modelterms models` to list the catalog"
+        raise UnknownModelError([Problem("--model", None, "", f"unknown model `{name}`", hint)])
+
+    def find_license(self, license_id: str) -> LicenseProfile | None:
+        return self.licenses.get(license_id) or next(
+            (p for p in self.licenses.values() if p.id.lower() == license_id.lower()), None)
+
+    def evaluate(self, use_case: UseCase, models: Iterable[str | ModelEntry] | None = None) -> list[Result]:
+        """The verdict for each model (default: the whole catalog), most severe finding first.
+
+        Raises UnknownModelError for a name not in the catalog and
+        EvaluationError if any license document in force was not covered by a
+        rule: a model the rules did not look at is never reported permitted.
+        """
+        chosen = self.models if models is None else tuple(
+            item if isinstance(item, ModelEntry) else self.find_model(item) for item in models)
+        bindings = []
+        unlicensed: list[ModelEntry] = []
+        for model in chosen:
+            period = model.period(use_case.as_of)
+            if period is None:
+                unlicensed.append(model)
+                continue
+            bindings.append((model, period.access, tuple(self.licenses[i] for i in period.licenses)))
+        facts, contexts = build(use_case, bindings, self.compiled.wanted)
+        fired = _engine.run(self.compiled.name, self.compiled.definition, facts)
+        by_rule = {rule.id: rule for rule in self.compiled.rules}
+        findings: dict[str, list[Finding]] = {model.id: [] for model in chosen}
+        obligations: dict[str, list[str]] = {model.id: [] for model in chosen}
+        seen_documents: set[tuple[str, str]] = set()
+        for rule_id, fact_id in fired:
+            rule = by_rule[rule_id]
+            context = contexts[int(fact_id)]
+            values = context.values
+            citation = context.term.citation if rule.cite == "term" else Citation(
+                context.profile.id, "whole document", context.profile.url)
+            remedy = render(rule.remedy, values) if rule.remedy else ""
+            finding = Finding(rule.id, rule.verdict, render(rule.message, values), citation,
+                              remedy or None, rule.origin)
+            model_findings = findings[context.model.id]
+            if finding not in model_findings:
+                model_findings.append(finding)
+            if rule.obligation:
+                text = render(rule.obligation, values)
+                if text and text not in obligations[context.model.id]:
+                    obligations[context.model.id].append(text)
+            seen_documents.add((context.model.id, context.profile.id))
+        uncovered = [(model.id, profile.id) for model, _, profiles in bindings for profile in profiles
+                     if (model.id, profile.id) not in seen_documents]
+        if uncovered:
+            raise EvaluationError("no rule covered " + ", ".join(f"{lic} (model {m})" for m, lic in uncovered)
+                                  + "; a rule with `subject: license` must match every document")
+        results = []
+        for model, _, profiles in bindings:
+            results.append(_result(model, tuple(p.id for p in profiles), findings[model.id],
+                                   obligations[model.id]))
+        for model in unlicensed:
+            results.append(_unlicensed(model, use_case.as_of))
+        order = {model.id: index for index, model in enumerate(chosen)}
+        return sorted(results, key=lambda result: order[result.model])
+
+
+def _result(model: ModelEntry, license_ids: tuple[str, ...], findings: list[Finding],
+            obligations: list[str]) -> Result:
+    ordered = tuple(sorted(findings, key=lambda f: (-f.verdict.severity, f.rule, f.citation.license, f.message)))
+    verdict = ordered[0].verdict
+    return Result(model.id, model.name, license_ids[0], license_ids, verdict, ordered, tuple(obligations))
+
+
+def _unlicensed(model: ModelEntry, day: str) -> Result:
+    """No license document is in force on ``day`` (before release, or after a license ended): nothing is granted."""
+    first = model.periods[0]
+    finding = Finding(
+        NO_LICENSE_IN_FORCE, Verdict.FORBIDDEN,
+        f"No license of {model.name} is in force on {day}; the catalog's first license period starts on "
+        f"{first.start}.",
+        Citation(first.licenses[0], "license history", first.source),
+        "Check the date (as_of) or the model's current terms.", "catalog")
+    return Result(model.id, model.name, None, (), Verdict.FORBIDDEN, (finding,), ())

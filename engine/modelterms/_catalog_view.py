@@ -1,0 +1,107 @@
+"""Read-only views of the catalog for ``models`` and ``show``: no verdicts, only what the files say."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+from ._catalog import Catalog
+from ._errors import UnknownModelError
+from ._model import LicenseProfile, ModelEntry
+
+
+def _in_force(model: ModelEntry, day: str) -> tuple[str, ...]:
+    period = model.period(day)
+    return period.licenses if period else ()
+
+
+def model_rows(catalog: Catalog, day: str) -> list[dict[str, Any]]:
+    rows = []
+    for model in catalog.models:
+        licenses = _in_force(model, day)
+        primary = catalog.licenses[licenses[0]] if licenses else None
+        period = model.period(day)
+        rows.append({
+            "id": model.id, "name": model.name, "vendor": model.vendor, "aliases": list(model.aliases),
+            "license": primary.id if primary else None, "licenses": list(licenses),
+            "kind": primary.kind if primary else None,
+            "access": (period.access if period and period.access else model.access),
+            "weights": model.data.get("weights"), "released": model.released,
+            "osi_approved": all(catalog.licenses[i].osi_approved for i in licenses) if licenses else False,
+            "training_code": bool(model.data.get("training_code", False)),
+            "training_data": model.data.get("training_data"),
+        })
+    return rows
+
+
+def license_dict(profile: LicenseProfile) -> dict[str, Any]:
+    return {key: value for key, value in profile.data.items()}
+
+
+def model_dict(model: ModelEntry) -> dict[str, Any]:
+    return dict(model.data)
+
+
+def describe(catalog: Catalog, identifier: str, day: str, output_format: str) -> str:
+    profile = catalog.find_license(identifier)
+    if profile is not None:
+        if output_format == "json":
+            return json.dumps(license_dict(profile), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return _license_text(profile)
+    try:
+        model = catalog.find_model(identifier)
+    except UnknownModelError as exc:
+        problem = exc.problems[0]
+        raise UnknownModelError([problem.__class__(identifier, None, "", "is neither a model nor a license id",
+                                                   problem.hint)]) from None
+    if output_format == "json":
+        return json.dumps(model_dict(model), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    lines = [f"{model.name} ({model.id})", f"  vendor: {model.vendor}", f"  access: {model.access}",
+             f"  weights: {model.data.get('weights')}", f"  modalities: {', '.join(model.modalities)}",
+             f"  released: {model.released}"]
+    if model.aliases:
+        lines.append(f"  aliases: {', '.join(model.aliases)}")
+    lines.append("  license history:")
+    for period in model.periods:
+        until = period.until or "today"
+        lines.append(f"    {period.start} .. {until}: {', '.join(period.licenses)}  (source: {period.source})")
+    if model.data.get("notes"):
+        lines += ["  notes:", *textwrap.wrap(model.data["notes"], 90, initial_indent="    ", subsequent_indent="    ")]
+    out = "\n".join(lines) + "\n"
+    for license_id in _in_force(model, day):
+        out += "\n" + _license_text(catalog.licenses[license_id])
+    return out
+
+
+def _cite(item: dict[str, Any]) -> str:
+    return f"[§{item['cite']['section']}, {item['cite']['url']}]"
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(" ".join(str(text).split()), 100, initial_indent=indent, subsequent_indent=indent + "  ")
+
+
+def _license_text(profile: LicenseProfile) -> str:
+    data = profile.data
+    lines = [f"{data['name']} ({data['id']})",
+             f"  kind: {data['kind']}; SPDX: {data['spdx']}; OSI-approved: {'yes' if profile.osi_approved else 'no'}",
+             f"  version: {data.get('version', '-')}; date: {data.get('date', '-')}", f"  text: {data['url']}"]
+    lines += _wrap(data["summary"], "  ")
+    if "grants" in data:
+        lines.append("  grants:")
+        for name, grant in data["grants"].items():
+            condition = f" ({grant['condition']})" if grant.get("condition") else ""
+            lines += _wrap(f"{name}: {grant['value']}{condition}. {grant['summary']} {_cite(grant)}", "    ")
+    for key, title, head in (("thresholds", "thresholds", lambda t: f"{t['metric']} > {t['limit']:,} -> {t['above']}"),
+                             ("territories", "territory exclusions", lambda t: f"{', '.join(t['codes'])} (binds {t['binds']})"),
+                             ("prohibited_purposes", "prohibited purposes", lambda t: ", ".join(t["tags"])),
+                             ("obligations", "obligations", lambda t: f"{t['type']} when {t['trigger']}")):
+        if data.get(key):
+            lines.append(f"  {title}:")
+            for item in data[key]:
+                lines += _wrap(f"{head(item)}: {item['summary']} {_cite(item)}", "    ")
+    if data.get("notes"):
+        lines.append("  notes:")
+        lines += _wrap(data["notes"], "    ")
+    return "\n".join(lines) + "\n"

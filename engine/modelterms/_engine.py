@@ -1,0 +1,122 @@
+"""The one module that talks to durable-rules, and the one place its traits are handled.
+
+durable-rules 2.0.28 has traits that bite an embedder; each is handled here,
+once, and ``tests/test_engine_traits.py`` proves each:
+
+* Every ``Host`` starts timer threads that never stop: we make one host per
+  process, lazily, from a subclass that starts no threads (we use neither
+  timers nor queued actions, so nothing needs polling).
+* Ruleset names are global to a host and cannot be registered twice: a compiled
+  ruleset is named by the hash of its definition and registered at most once.
+* A fact that matches no rule raises ``MessageNotHandledException`` (and a batch
+  with one such fact runs no action at all): every ruleset gets a catch-all rule
+  that accepts any fact and does nothing.
+* A host keeps at most 1,024 live sessions: every evaluation uses the same
+  session id and deletes its state afterwards, even when an action fails.
+* Asserting the same fact twice raises ``MessageObservedException``: facts carry
+  a unique ``id`` within an evaluation, and state is deleted between evaluations.
+* Events are consumed by the first rule they match: we assert facts, never post
+  events, so every rule sees every fact.
+* A rule whose only condition is an absence test spins forever: the compiler
+  puts a positive ``subject`` test first in every rule, and this module refuses
+  any definition whose conditions are absence-only.
+* It is not thread-safe: all calls go through one lock.
+* ``Ruleset()`` mutates the definition it is given (it deletes ``run``): we hand
+  it a fresh copy each time.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from ._errors import EvaluationError
+
+_CATCH_ALL = "__modelterms_catch_all__"
+_SESSION = "modelterms"
+
+_lock = threading.RLock()
+_host: Any = None
+_registered: set[str] = set()
+_fired: list[tuple[str, str]] = []
+
+
+def _get_host() -> Any:
+    global _host
+    if _host is None:
+        from durable.engine import Host
+
+        class _QuietHost(Host):  # type: ignore[misc]
+            def _run(self) -> None:
+                """No polling threads: we use no timers and no queued actions."""
+
+        _host = _QuietHost()
+    return _host
+
+
+def _record(rule_id: str) -> Any:
+    def action(c: Any) -> None:
+        _fired.append((rule_id, c.m["id"]))
+
+    return action
+
+
+def _ignore(c: Any) -> None:
+    return None
+
+
+def _only_absence(condition: dict[str, Any]) -> bool:
+    terms = condition.get("$and", [condition])
+    return all(isinstance(term, dict) and set(term) <= {"$nex"} for term in terms)
+
+
+def _register(name: str, definition: dict[str, Any]) -> None:
+    if name in _registered:
+        return
+    rules: dict[str, Any] = {}
+    for rule_id, rule in copy.deepcopy(definition).items():
+        for condition in rule["all"]:
+            if _only_absence(condition["m"]):
+                raise EvaluationError(f"rule {rule_id} tests only for absence, which durable-rules cannot run")
+        rules[rule_id] = {**rule, "run": _record(rule_id)}
+    rules[_CATCH_ALL] = {"all": [{"m": {"$ex": {"subject": 1}}}], "run": _ignore}
+    try:
+        _get_host().register_rulesets({name: rules})
+    except Exception as exc:  # durable raises bare Exception for bad definitions
+        raise EvaluationError(f"durable-rules rejected ruleset {name}: {exc}") from None
+    _registered.add(name)
+
+
+def run(name: str, definition: dict[str, Any], facts: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Assert ``facts`` into the ruleset and return ``(rule id, fact id)`` for every rule that fired."""
+    if not facts:
+        return []
+    from durable.engine import MessageNotHandledException, MessageObservedException
+
+    with _lock:
+        _register(name, definition)
+        host = _get_host()
+        batch = [{**fact, "sid": _SESSION} for fact in facts]
+        _fired.clear()
+        try:
+            host.assert_facts(name, batch)
+            return sorted(_fired, key=lambda hit: (int(hit[1]), hit[0]))
+        except (MessageNotHandledException, MessageObservedException) as exc:
+            raise EvaluationError(f"durable-rules refused the facts: {type(exc).__name__}") from None
+        except EvaluationError:
+            raise
+        except Exception as exc:
+            raise EvaluationError(f"durable-rules failed: {exc}") from None
+        finally:
+            _fired.clear()
+            try:
+                host.delete_state(name, _SESSION)
+            except Exception:  # no state was created (e.g. the assert failed early)
+                pass
+
+
+def registered_rulesets() -> int:
+    """How many rulesets this process has registered (for tests and benchmarks)."""
+    return len(_registered)

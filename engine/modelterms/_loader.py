@@ -1,0 +1,325 @@
+"""Read the four kinds of file into typed objects; validate everything before anything is used.
+
+One loader, one validator: every problem in every file is collected and raised
+together as an InputError, so a user fixes them all in one pass and nothing is
+evaluated from a file that failed (fail closed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+from ._errors import InputError, Problem, raise_if
+from ._model import Citation, LicensePeriod, LicenseProfile, ModelEntry, Rule, Term, Verdict
+from ._schema import suggest, validate
+from ._usecase import purpose_problems, use_case_problems
+from ._yaml import Document, Path, load_file
+
+KIND_NAMES = {"license": "license profile", "models": "model catalog", "rules": "rules",
+              "use-case": "use case", "vocabulary": "vocabulary"}
+_GRANT_ORDER = ("commercial_use", "modify", "redistribute", "serve_third_parties", "train_on_outputs")
+_TERM_LISTS = (("thresholds", "threshold"), ("territories", "territory"),
+               ("prohibited_purposes", "purpose"), ("obligations", "obligation"))
+
+
+def detect_kind(document: Document) -> str:
+    """Which of the four kinds a file is, from its top-level keys (``--kind`` overrides)."""
+    data = document.data
+    if isinstance(data, dict):
+        if "rules" in data:
+            return "rules"
+        if "models" in data:
+            return "models"
+        if "purposes" in data and isinstance(data["purposes"], dict):
+            return "vocabulary"
+        if "id" in data and ("kind" in data or "grants" in data or "spdx" in data):
+            return "license"
+    return "use-case"
+
+
+def yaml_files(root: FsPath) -> list[FsPath]:
+    """The YAML files under ``root`` (or ``root`` itself), in a stable order."""
+    if root.is_file():
+        return [root]
+    if not root.exists():
+        raise InputError([Problem(str(root), None, "", "does not exist")])
+    return sorted(path for path in root.rglob("*") if path.suffix in (".yaml", ".yml") and path.is_file())
+
+
+def _document_problem(document: Document, kind: str) -> list[Problem]:
+    if not isinstance(document.data, dict):
+        return [document.problem((), f"must be a mapping (a {KIND_NAMES[kind]} file)")]
+    return []
+
+
+def profile_problems(document: Document) -> list[Problem]:
+    problems = _document_problem(document, "license") or validate(document, "license")
+    if problems:
+        return problems
+    data = document.data
+    for index, clause in enumerate(data.get("prohibited_purposes", [])):
+        problems += purpose_problems(document, ("prohibited_purposes", index, "tags"), clause["tags"])
+    for name, grant in data.get("grants", {}).items():
+        if grant["value"] == "conditional" and "condition" not in grant:
+            problems.append(document.problem(("grants", name), "is conditional but gives no `condition`",
+                                             "add `condition:` saying what the license requires"))
+    return problems
+
+
+def build_profile(document: Document) -> LicenseProfile:
+    data = document.data
+    terms = [Term("license", {}, Citation(data["id"], "whole document", data["url"]))]
+    for name in _GRANT_ORDER:
+        grant = data.get("grants", {}).get(name)
+        if grant is not None:
+            fields = {"name": name, "value": grant["value"], "condition": grant.get("condition"),
+                      "summary": grant["summary"], "excludes_competitors": grant.get("excludes_competitors", False)}
+            terms.append(Term("grant", fields, _citation(data["id"], grant["cite"])))
+    for key, subject in _TERM_LISTS:
+        for item in data.get(key, []):
+            fields = {name: value for name, value in item.items() if name != "cite"}
+            if subject == "territory":
+                fields.setdefault("modality", None)
+                fields.setdefault("remedy", None)
+            elif subject == "threshold":
+                fields.setdefault("measured", None)
+                fields.setdefault("remedy", None)
+            elif subject == "obligation":
+                fields.setdefault("text", None)
+            terms.append(Term(subject, fields, _citation(data["id"], item["cite"])))
+    return LicenseProfile(id=data["id"], name=data["name"], kind=data["kind"], url=data["url"],
+                          data=data, terms=tuple(terms), source=document.name)
+
+
+def _citation(license_id: str, cite: dict[str, str]) -> Citation:
+    return Citation(license_id, str(cite["section"]), cite["url"])
+
+
+def catalog_problems(document: Document) -> list[Problem]:
+    problems = _document_problem(document, "models") or validate(document, "models")
+    if problems:
+        return problems
+    for index, model in enumerate(document.data["models"]):
+        previous_until: str | None = ""
+        for number, period in enumerate(model["licenses"]):
+            where = ("models", index, "licenses", number)
+            until = period.get("until")
+            if until is not None and until <= period["from"]:
+                problems.append(document.problem((*where, "until"), "must come after `from`"))
+            if previous_until is None:
+                problems.append(document.problem((*where, "from"), "follows a period that never ends",
+                                                 "give the previous period an `until`"))
+            elif previous_until and period["from"] < previous_until:
+                problems.append(document.problem((*where, "from"), "overlaps the previous period",
+                                                 "periods are listed oldest first and must not overlap"))
+            previous_until = until
+    return problems
+
+
+def build_models(document: Document) -> list[ModelEntry]:
+    out = []
+    for item in document.data["models"]:
+        periods = tuple(
+            LicensePeriod(tuple(p["licenses"]), p["from"], p.get("until"), p.get("access"), p["source"])
+            for p in item["licenses"]
+        )
+        out.append(ModelEntry(
+            id=item["id"], name=item["name"], vendor=item["vendor"], aliases=tuple(item.get("aliases", [])),
+            access=item["access"], modalities=tuple(item["modalities"]), released=item["released"],
+            periods=periods, data=item, source=document.name,
+        ))
+    return out
+
+
+def rules_problems(document: Document) -> list[Problem]:
+    problems = _document_problem(document, "rules") or validate(document, "rules")
+    if problems:
+        return problems
+    from ._compiler import compile_rules
+
+    rules = build_rules(document, "check")
+    locations = {rule.id: ("rules", index) for index, rule in enumerate(rules)}
+    seen: dict[str, int] = {}
+    for index, rule in enumerate(rules):
+        if rule.id in seen:
+            problems.append(document.problem(("rules", index, "id"), f"rule `{rule.id}` is defined twice",
+                                             f"also at rules[{seen[rule.id]}]"))
+        seen.setdefault(rule.id, index)
+    return problems + compile_rules(rules, {document.name: document}, locations)[1]
+
+
+def build_rules(document: Document, origin: str) -> list[Rule]:
+    return [
+        Rule(id=item["id"], description=item["description"], subject=item["subject"], when=tuple(item["when"]),
+             verdict=Verdict(item["verdict"]), message=item["message"], cite=item["cite"],
+             remedy=item.get("remedy"), obligation=item.get("obligation"), source=document.name, origin=origin)
+        for item in document.data["rules"]
+    ]
+
+
+def problems_for(document: Document, kind: str) -> list[Problem]:
+    """Every structural and vocabulary problem of one file of ``kind``."""
+    if kind == "license":
+        return profile_problems(document)
+    if kind == "models":
+        return catalog_problems(document)
+    if kind == "rules":
+        return rules_problems(document)
+    if kind == "vocabulary":
+        return []
+    if document.data is None:
+        return []
+    return _document_problem(document, "use-case") or use_case_problems(document)
+
+
+@dataclass
+class Sources:
+    """Everything read from disk for one catalog, before cross-file checks."""
+
+    profiles: dict[str, LicenseProfile] = field(default_factory=dict)
+    models: dict[str, ModelEntry] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)
+    rule_paths: dict[str, Path] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def read(self, path: FsPath, expect: Sequence[str], origin: str) -> None:
+        try:
+            document = load_file(str(path))
+        except InputError as exc:
+            self.problems += exc.problems
+            return
+        kind = detect_kind(document)
+        if kind == "vocabulary":
+            return
+        if kind not in expect:
+            wanted = " or ".join(KIND_NAMES[name] for name in expect)
+            self.problems.append(document.problem((), f"looks like a {KIND_NAMES[kind]}, not a {wanted}"))
+            return
+        problems = problems_for(document, kind)
+        self.problems += problems
+        if problems:
+            return
+        self.documents[document.name] = document
+        if kind == "license":
+            self.add(self.profiles, build_profile(document), document, origin, "license")
+        elif kind == "models":
+            for index, model in enumerate(build_models(document)):
+                self.add(self.models, model, document, origin, "model", ("models", index, "id"))
+        else:
+            for index, rule in enumerate(build_rules(document, origin)):
+                self.add(self.rules, rule, document, origin, "rule", ("rules", index, "id"))
+                self.rule_paths[rule.id] = ("rules", index)
+
+    def add(self, table: dict[str, Any], item: Any, document: Document, origin: str, what: str,
+            where: Path = ("id",)) -> None:
+        previous = table.get(item.id)
+        if previous is not None:
+            if previous.source in self.documents and origin == "bundled":
+                self.problems.append(document.problem(where, f"{what} `{item.id}` is defined twice",
+                                                      f"also in {previous.source}"))
+                return
+            self.notices.append(f"notice: {document.name}: {what} `{item.id}` overrides the one in {previous.source}")
+        table[item.id] = item
+
+    def cross_check(self) -> None:
+        """Problems only visible across files: dangling license ids, clashing aliases."""
+        names: dict[str, str] = {}
+        for model in self.models.values():
+            document = self.documents[model.source]
+            index = next(i for i, m in enumerate(document.data["models"]) if m["id"] == model.id)
+            for number, period in enumerate(model.periods):
+                for position, license_id in enumerate(period.licenses):
+                    if license_id not in self.profiles:
+                        self.problems.append(document.problem(
+                            ("models", index, "licenses", number, "licenses", position),
+                            f"names license `{license_id}`, which has no profile",
+                            suggest(license_id, list(self.profiles)) or "add licenses/<id>.yaml"))
+            for name in (model.id, *model.aliases):
+                owner = names.setdefault(name.lower(), model.id)
+                if owner != model.id:
+                    self.problems.append(document.problem(("models", index, "aliases"),
+                                                          f"`{name}` already names model {owner}"))
+
+
+def read_sources(license_roots: Iterable[tuple[FsPath, str]], rule_roots: Iterable[tuple[FsPath, str]]) -> Sources:
+    sources = Sources()
+    for root, origin in license_roots:
+        for path in _files(root, sources):
+            sources.read(path, ("license", "models"), origin)
+    for root, origin in rule_roots:
+        for path in _files(root, sources):
+            sources.read(path, ("rules",), origin)
+    sources.cross_check()
+    return sources
+
+
+def _files(root: FsPath, sources: Sources) -> Iterator[FsPath]:
+    try:
+        yield from yaml_files(root)
+    except InputError as exc:
+        sources.problems += exc.problems
+
+
+def validate_paths(paths: Iterable[str], kind: str | None = None) -> list[tuple[str, str, list[Problem]]]:
+    """``(file, kind, problems)`` for every YAML file under ``paths``: what ``modelterms validate`` prints."""
+    out = []
+    known_licenses = _bundled_license_ids()
+    checked: list[tuple[Document, str]] = []
+    for root in paths:
+        try:
+            files = yaml_files(FsPath(root))
+        except InputError as exc:
+            out.append((root, "?", list(exc.problems)))
+            continue
+        for path in files:
+            try:
+                document = load_file(str(path))
+            except InputError as exc:
+                out.append((str(path), "?", list(exc.problems)))
+                continue
+            detected = kind or detect_kind(document)
+            problems = problems_for(document, detected)
+            out.append((str(path), detected, problems))
+            if detected == "license" and not problems:
+                known_licenses.add(document.data["id"])
+            checked.append((document, detected))
+    for (document, detected), entry in zip(checked, [e for e in out if e[1] != "?"], strict=False):
+        if detected == "models" and not entry[2]:
+            entry[2].extend(_dangling_licenses(document, known_licenses))
+    return out
+
+
+def _bundled_license_ids() -> set[str]:
+    from ._paths import bundled_licenses
+
+    ids = set()
+    for path in yaml_files(bundled_licenses()):
+        try:
+            document = load_file(str(path))
+        except InputError:
+            continue
+        if detect_kind(document) == "license" and isinstance(document.data.get("id"), str):
+            ids.add(document.data["id"])
+    return ids
+
+
+def _dangling_licenses(document: Document, known: set[str]) -> list[Problem]:
+    problems = []
+    for index, model in enumerate(document.data["models"]):
+        for number, period in enumerate(model["licenses"]):
+            for position, license_id in enumerate(period["licenses"]):
+                if license_id not in known:
+                    problems.append(document.problem(
+                        ("models", index, "licenses", number, "licenses", position),
+                        f"names license `{license_id}`, which has no profile",
+                        suggest(license_id, list(known)) or "add licenses/<id>.yaml"))
+    return problems
+
+
+def raise_problems(sources: Sources) -> None:
+    raise_if(sources.problems)

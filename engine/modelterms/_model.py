@@ -1,0 +1,215 @@
+"""The domain objects: immutable, typed, and independent of how they were stored."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+class Verdict(str, enum.Enum):
+    """What a license lets you do, from least to most severe."""
+
+    PERMITTED = "permitted"
+    RESTRICTED = "restricted"
+    FORBIDDEN = "forbidden"
+
+    @property
+    def severity(self) -> int:
+        return _SEVERITY[self]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_SEVERITY = {Verdict.PERMITTED: 0, Verdict.RESTRICTED: 1, Verdict.FORBIDDEN: 2}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a finding comes from: the license document, its section and the URL of the text."""
+
+    license: str
+    section: str
+    url: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"license": self.license, "section": self.section, "url": self.url}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule that fired for one model, with its reason, citation and remedy."""
+
+    rule: str
+    verdict: Verdict
+    message: str
+    citation: Citation
+    remedy: str | None = None
+    source: str = "license"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "verdict": self.verdict.value,
+            "message": self.message,
+            "citation": self.citation.to_dict(),
+            "remedy": self.remedy,
+        }
+
+
+@dataclass(frozen=True)
+class Result:
+    """The verdict for one model under one use case: the most severe of its findings."""
+
+    model: str
+    model_name: str
+    license: str | None
+    licenses: tuple[str, ...]
+    verdict: Verdict
+    findings: tuple[Finding, ...]
+    obligations: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The shape of one entry of the CLI's JSON ``results`` (schema_version 1)."""
+        return {
+            "model": self.model,
+            "model_name": self.model_name,
+            "license": self.license,
+            "licenses": list(self.licenses),
+            "verdict": self.verdict.value,
+            "findings": [finding.to_dict() for finding in self.findings],
+            "obligations": list(self.obligations),
+        }
+
+
+USE_CASE_BOOLEANS = (
+    "commercial", "self_hosted", "modifies", "distributes", "serves_third_parties",
+    "trains_on_outputs", "competes_with_licensor",
+)
+USE_CASE_NUMBERS = ("monthly_active_users", "monthly_revenue_usd", "annual_revenue_usd")
+
+
+@dataclass(frozen=True)
+class UseCase:
+    """The intended use. Its keys are a public contract; booleans default to false, numbers to 0.
+
+    ``territories`` keeps what the user wrote (``EU`` stays ``EU``); the rules see
+    it expanded to the member states.
+    """
+
+    name: str = ""
+    as_of: str = field(default_factory=lambda: _dt.date.today().isoformat())
+    commercial: bool = False
+    self_hosted: bool = False
+    modifies: bool = False
+    distributes: bool = False
+    serves_third_parties: bool = False
+    trains_on_outputs: bool = False
+    competes_with_licensor: bool = False
+    monthly_active_users: int = 0
+    monthly_revenue_usd: int = 0
+    annual_revenue_usd: int = 0
+    licensee_country: str | None = None
+    territories: tuple[str, ...] = ()
+    purposes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Accept lists from callers but store tuples, so the object stays hashable and immutable.
+        object.__setattr__(self, "territories", tuple(self.territories))
+        object.__setattr__(self, "purposes", tuple(self.purposes))
+        from ._usecase import check_use_case  # validation lives with the loader
+
+        check_use_case(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, source: str = "<use case>") -> UseCase:
+        """Build a use case from plain data (a parsed ``--use-case`` file), validating every key."""
+        from ._usecase import use_case_from_dict
+
+        return use_case_from_dict(data, source=source)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every key with the value used, defaults included: what the output states as assumptions."""
+        out: dict[str, Any] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            out[item.name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    def explicit_assumptions(self, given: set[str]) -> list[str]:
+        """The keys the user did not give, i.e. the defaults this evaluation assumed."""
+        return [item.name for item in fields(self) if item.name not in given and item.name != "name"]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One cited term of a license profile, as the rules see it."""
+
+    subject: str
+    fields: Mapping[str, Any]
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class LicenseProfile:
+    id: str
+    name: str
+    kind: str
+    url: str
+    data: Mapping[str, Any]
+    terms: tuple[Term, ...]
+    source: str
+
+    @property
+    def osi_approved(self) -> bool:
+        return bool(self.data.get("osi_approved"))
+
+
+@dataclass(frozen=True)
+class LicensePeriod:
+    licenses: tuple[str, ...]
+    start: str
+    until: str | None
+    access: str | None
+    source: str
+
+    def covers(self, day: str) -> bool:
+        return self.start <= day and (self.until is None or day < self.until)
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    id: str
+    name: str
+    vendor: str
+    aliases: tuple[str, ...]
+    access: str
+    modalities: tuple[str, ...]
+    released: str
+    periods: tuple[LicensePeriod, ...]
+    data: Mapping[str, Any]
+    source: str
+
+    def period(self, day: str) -> LicensePeriod | None:
+        for period in self.periods:
+            if period.covers(day):
+                return period
+        return None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    description: str
+    subject: str
+    when: tuple[Any, ...]
+    verdict: Verdict
+    message: str
+    cite: str
+    remedy: str | None
+    obligation: str | None
+    source: str
+    origin: str = "license"

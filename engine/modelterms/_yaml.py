@@ -1,0 +1,171 @@
+"""Safe YAML reading that remembers where every key came from.
+
+PyYAML's ``safe_load`` forgets line numbers and expands aliases without limit,
+so we compose the node graph (the C parser when present) and build plain values
+ourselves: every value's line is recorded under its key path, only the standard
+scalar tags are accepted (``!!python/object`` and friends are errors, never
+executed), duplicate keys are errors, and the number of values built is bounded
+so that an alias bomb is rejected instead of exhausting memory.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ._errors import InputError, Problem
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_VALUES = 200_000
+MAX_DEPTH = 64
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STD = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_STD}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_constructor = yaml.constructor.SafeConstructor()
+
+Path = tuple[str | int, ...]
+
+
+def key_path(path: Path) -> str:
+    """Render ``("grants", "modify", "cite")`` as ``grants.modify.cite`` and list indexes as ``[2]``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: its data and the line of every key path in it."""
+
+    name: str
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+
+    def line(self, path: Path) -> int | None:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+    def problem(self, path: Path, message: str, hint: str = "") -> Problem:
+        return Problem(self.name, self.line(path), key_path(path), message, hint)
+
+
+def read_text(path: str) -> str:
+    """Read a file as UTF-8, turning every OS and decoding failure into an InputError."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        raise InputError([Problem(path, None, "", "is a directory, not a YAML file")]) from None
+    except OSError as exc:
+        raise InputError([Problem(path, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError([Problem(path, None, "", f"is larger than {MAX_FILE_BYTES} bytes")])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            [Problem(path, line, "", f"is not valid UTF-8 (byte {exc.start})", "save the file as UTF-8")]
+        ) from None
+
+
+def load_file(path: str) -> Document:
+    return parse(read_text(path), path)
+
+
+def parse(text: str, name: str) -> Document:
+    """Parse one YAML document; raise InputError naming the file and line on any problem."""
+    if len(text) > MAX_FILE_BYTES:
+        raise InputError([Problem(name, None, "", f"is larger than {MAX_FILE_BYTES} bytes")])
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        raise InputError([Problem(name, line, "", f"is not valid YAML: {message}")]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(name, None, "", f"is not valid YAML: {exc}")]) from None
+    except RecursionError:
+        raise InputError([Problem(name, None, "", "nests too deeply")]) from None
+    document = Document(name, None)
+    if node is None:
+        document.lines[()] = 1
+        return document
+    builder = _Builder(document)
+    document.data = builder.build(node, (), 0)
+    return document
+
+
+class _Builder:
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.count = 0
+
+    def fail(self, node: yaml.Node, path: Path, message: str, hint: str = "") -> InputError:
+        return InputError([Problem(self.document.name, node.start_mark.line + 1, key_path(path), message, hint)])
+
+    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise self.fail(node, path, f"expands to more than {MAX_VALUES} values",
+                            "remove the YAML anchors/aliases that multiply the content")
+        if depth > MAX_DEPTH:
+            raise self.fail(node, path, f"nests deeper than {MAX_DEPTH} levels")
+        self.document.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != f"{_STD}map":
+                raise self.fail(node, path, f"uses the YAML tag {node.tag!r}, which is not allowed",
+                                "remove the tag")
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != f"{_STD}str":
+                    raise self.fail(key_node, path, "has a key that is not a plain string",
+                                    "quote the key")
+                key = key_node.value
+                if key in result:
+                    raise self.fail(key_node, (*path, key), "is given twice", "keep one of them")
+                self.document.lines[(*path, key)] = key_node.start_mark.line + 1
+                result[key] = self.build(value_node, (*path, key), depth + 1)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != f"{_STD}seq":
+                raise self.fail(node, path, f"uses the YAML tag {node.tag!r}, which is not allowed",
+                                "remove the tag")
+            return [self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
+        return self.scalar(node, path)
+
+    def scalar(self, node: yaml.Node, path: Path) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            raise self.fail(node, path, f"uses the YAML tag {node.tag!r}, which is not allowed",
+                            "remove the tag; only plain values are read")
+        kind = node.tag[len(_STD):]
+        try:
+            if kind == "str":
+                return node.value
+            if kind == "int":
+                return _constructor.construct_yaml_int(node)
+            if kind == "float":
+                return _constructor.construct_yaml_float(node)
+            if kind == "bool":
+                return _constructor.construct_yaml_bool(node)
+            if kind == "null":
+                return None
+            value = _constructor.construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise self.fail(node, path, f"is not a usable {kind}: {exc}") from None
+        if isinstance(value, _dt.datetime):
+            return value.date().isoformat() if value.time() == _dt.time() else value.isoformat()
+        return value.isoformat()
