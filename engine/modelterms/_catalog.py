@@ -43,6 +43,14 @@ class Catalog:
         rule_roots = [(bundled_rules(), "bundled")] if bundled else []
         rule_roots += [(FsPath(path), "user") for path in rules]
         rule_roots += [(FsPath(path), "policy") for path in policies]
+        from ._cache import cached
+
+        roots = [root for root, _ in license_roots + rule_roots]
+        layout = repr([(str(root), origin) for root, origin in license_roots + rule_roots])
+        return cached(roots, layout, lambda: cls._build(license_roots, rule_roots))
+
+    @classmethod
+    def _build(cls, license_roots: list[tuple[FsPath, str]], rule_roots: list[tuple[FsPath, str]]) -> Catalog:
         sources = read_sources(license_roots, rule_roots)
         raise_if(sources.problems)
         rule_list = sorted(sources.rules.values(), key=lambda rule: rule.id)

@@ -10,11 +10,16 @@ once, and ``tests/test_engine_traits.py`` proves each:
   ruleset is named by the hash of its definition and registered at most once.
 * A fact that matches no rule raises ``MessageNotHandledException`` (and a batch
   with one such fact runs no action at all): every ruleset gets a catch-all rule
-  that accepts any fact and does nothing.
+  whose first condition accepts any fact and whose second waits for a fact that
+  never comes, so every fact is "handled" yet the catch-all never runs an action
+  (an action per fact would cost more than the evaluation itself).
 * A host keeps at most 1,024 live sessions: every evaluation uses the same
   session id and deletes its state afterwards, even when an action fails.
 * Asserting the same fact twice raises ``MessageObservedException``: facts carry
   a unique ``id`` within an evaluation, and state is deleted between evaluations.
+* Deleting a session in which no action ran crashes the process (a segfault or
+  abort inside the C core; measured here, not in DEVELOPERS.md): every
+  evaluation also asserts a sentinel fact whose rule always runs an action.
 * Events are consumed by the first rule they match: we assert facts, never post
   events, so every rule sees every fact.
 * A rule whose only condition is an absence test spins forever: the compiler
@@ -35,6 +40,7 @@ from typing import Any
 from ._errors import EvaluationError
 
 _CATCH_ALL = "__modelterms_catch_all__"
+_SENTINEL = "__modelterms_sentinel__"
 _SESSION = "modelterms"
 
 _lock = threading.RLock()
@@ -81,7 +87,12 @@ def _register(name: str, definition: dict[str, Any]) -> None:
             if _only_absence(condition["m"]):
                 raise EvaluationError(f"rule {rule_id} tests only for absence, which durable-rules cannot run")
         rules[rule_id] = {**rule, "run": _record(rule_id)}
-    rules[_CATCH_ALL] = {"all": [{"m": {"$ex": {"subject": 1}}}], "run": _ignore}
+    rules[_SENTINEL] = {"all": [{"m": {"subject": _SENTINEL}}], "run": _ignore}
+    rules[_CATCH_ALL] = {
+        "all": [{"any_fact": {"$ex": {"subject": 1}}},
+                {"never": {"$and": [{"subject": _CATCH_ALL}, {"$ex": {"never": 1}}]}}],
+        "run": _ignore,
+    }
     try:
         _get_host().register_rulesets({name: rules})
     except Exception as exc:  # durable raises bare Exception for bad definitions
@@ -91,14 +102,13 @@ def _register(name: str, definition: dict[str, Any]) -> None:
 
 def run(name: str, definition: dict[str, Any], facts: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
     """Assert ``facts`` into the ruleset and return ``(rule id, fact id)`` for every rule that fired."""
-    if not facts:
-        return []
     from durable.engine import MessageNotHandledException, MessageObservedException
 
     with _lock:
         _register(name, definition)
         host = _get_host()
         batch = [{**fact, "sid": _SESSION} for fact in facts]
+        batch.append({"sid": _SESSION, "id": _SENTINEL, "subject": _SENTINEL})
         _fired.clear()
         try:
             host.assert_facts(name, batch)

@@ -165,7 +165,8 @@ class _Builder:
                 return None
             value = _constructor.construct_yaml_timestamp(node)
         except ValueError as exc:
-            raise self.fail(node, path, f"is not a usable {kind}: {exc}") from None
+            what = "date" if kind == "timestamp" else kind
+            raise self.fail(node, path, f"is not a valid {what}: {exc}") from None
         if isinstance(value, _dt.datetime):
             return value.date().isoformat() if value.time() == _dt.time() else value.isoformat()
         return value.isoformat()

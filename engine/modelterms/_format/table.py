@@ -6,20 +6,27 @@ import textwrap
 
 from tabulate import tabulate
 
-from .._model import Result, Verdict
+from .._model import Finding, Result, Verdict
 from .._report import Report
 
 _COLOURS = {Verdict.PERMITTED: "32", Verdict.RESTRICTED: "33", Verdict.FORBIDDEN: "31;1"}
-_WIDTH = 60
+_WIDTH = 48
 
 
 def _wrap(lines: list[str]) -> str:
     return "\n".join(textwrap.fill(line, _WIDTH, subsequent_indent="  ") for line in lines) or "-"
 
 
+def _where(finding: Finding) -> str:
+    citation = finding.citation
+    if citation.section in ("whole document", "license history"):
+        return citation.license
+    return f"{citation.license} §{citation.section}"
+
+
 def _reasons(result: Result) -> list[str]:
     worst = [f for f in result.findings if f.verdict == result.verdict]
-    return [f"{f.message} [{f.citation.license} §{f.citation.section}]" for f in worst[:3]] + (
+    return [f"{f.message} [{_where(f)}]" for f in worst[:3]] + (
         [f"(+{len(worst) - 3} more)"] if len(worst) > 3 else [])
 
 
