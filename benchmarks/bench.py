@@ -1,0 +1,91 @@
+"""Print speed and memory figures (a script, not a timed test).
+
+* median wall time of `modelterms check --format json` over the whole catalog, cold (no cache) and warm, against the
+  floor `python -c "import yaml, click, tabulate, durable.lang"`, as ratios (budget: warm at most 1.5x the floor);
+* evaluations per second in one process (one use case x the whole catalog, and one use case x one model);
+* resident memory over many evaluations in one process (it must stay flat).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+
+def _median_wall(cmd: list[str], runs: int, env: dict[str, str]) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--evaluations", type=int, default=100_000)
+    args = parser.parse_args()
+
+    cache = tempfile.mkdtemp(prefix="modelterms-bench-")
+    env = {**os.environ, "MODELTERMS_CACHE_DIR": cache}
+    check = [str(BIN / "modelterms"), "check", "--format", "json", "--fail-on", "never"]
+    floor = _median_wall([sys.executable, "-c", "import yaml, click, tabulate, durable.lang"], args.runs, env)
+    cold = _median_wall(check, max(3, args.runs // 3), {**env, "MODELTERMS_NO_CACHE": "1"})
+    subprocess.run(check, stdout=subprocess.DEVNULL, env=env)  # fill the cache
+    warm = _median_wall(check, args.runs, env)
+    shutil.rmtree(cache, ignore_errors=True)
+    print(f"floor (import yaml, click, tabulate, durable.lang): {floor * 1000:7.1f} ms")
+    print(f"check --format json, whole catalog, warm cache:    {warm * 1000:7.1f} ms  = {warm / floor:.2f}x floor"
+          " (budget 1.50x)")
+    print(f"check --format json, whole catalog, no cache:      {cold * 1000:7.1f} ms  = {cold / floor:.2f}x floor")
+
+    from modelterms import Catalog, UseCase
+
+    catalog = Catalog.load()
+    models = len(catalog.models)
+    use = UseCase(commercial=True, serves_third_parties=True, monthly_active_users=1_000_000)
+    start = time.perf_counter()
+    rounds = 50
+    for _ in range(rounds):
+        catalog.evaluate(use)
+    per_catalog = (time.perf_counter() - start) / rounds
+    print(f"one use case x {models} models: {per_catalog * 1000:.1f} ms ({models / per_catalog:,.0f} model evaluations/s)")
+
+    single = ["deepseek-ai/DeepSeek-R1"]
+    catalog.evaluate(use, single)
+    rss_start = _rss_mib()
+    start = time.perf_counter()
+    samples = []
+    for n in range(args.evaluations):
+        catalog.evaluate(UseCase(commercial=bool(n % 2), monthly_active_users=n), single)
+        if n % (args.evaluations // 10 or 1) == 0:
+            samples.append(_rss_mib())
+    elapsed = time.perf_counter() - start
+    rss_end = _rss_mib()
+    print(f"{args.evaluations:,} single-model evaluations in one process: {args.evaluations / elapsed:,.0f}/s; "
+          f"RSS {rss_start:.1f} MiB -> {rss_end:.1f} MiB (samples: {', '.join(f'{s:.1f}' for s in samples)})")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process: {peak:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
