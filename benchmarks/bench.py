@@ -68,7 +68,8 @@ def main() -> None:
     for _ in range(rounds):
         catalog.evaluate(use)
     per_catalog = (time.perf_counter() - start) / rounds
-    print(f"one use case x {models} models: {per_catalog * 1000:.1f} ms ({models / per_catalog:,.0f} model evaluations/s)")
+    print(f"one use case x {models} models: {per_catalog * 1000:.1f} ms "
+          f"({models / per_catalog:,.0f} model evaluations/s)")
 
     single = ["deepseek-ai/DeepSeek-R1"]
     catalog.evaluate(use, single)

@@ -105,7 +105,7 @@ def test_check_without_model_covers_the_whole_catalog() -> None:
 
 
 def test_table_output_plain_when_piped_and_coloured_on_request() -> None:
-    code, out, _ = run("check", "--model", "openai/gpt-4o", "--self-hosted", "--fail-on", "never")
+    _, out, _ = run("check", "--model", "openai/gpt-4o", "--self-hosted", "--fail-on", "never")
     assert "\x1b[" not in out  # CliRunner's stdout is not a terminal
     assert "openai/gpt-4o" in out and "forbidden" in out
     assert "defaults assumed for:" in out
@@ -158,8 +158,8 @@ def test_user_licenses_and_rules_are_added(tmp_path: Path) -> None:
 
 
 def test_same_id_overrides_bundled_with_a_notice(tmp_path: Path) -> None:
-    mit = profile("mit", grants={**profile()["grants"],
-                                 "commercial_use": {"value": "no", "summary": "made up", "cite": {"section": "9", "url": "https://x.org"}}})
+    refused = {"value": "no", "summary": "made up", "cite": {"section": "9", "url": "https://x.org"}}
+    mit = profile("mit", grants={**profile()["grants"], "commercial_use": refused})
     root = _user_dir(tmp_path, mit, [])
     code, out, err = run("check", "--licenses", str(root), "--model", "deepseek-ai/DeepSeek-R1", "--commercial",
                          "--format", "json")
@@ -174,7 +174,7 @@ def test_user_rule_overrides_bundled_rule(tmp_path: Path) -> None:
         "id": "license-in-force", "description": "stricter house rule", "subject": "license",
         "when": [{"license.has_grants": True}, {"license.osi_approved": False}],
         "verdict": "restricted", "message": "house rule: {license.id} is not OSI-approved", "cite": "license"}]}))
-    code, out, err = run("check", "--rules", str(rules), "--model", "meta-llama/Llama-3.1-8B-Instruct",
+    _, out, err = run("check", "--rules", str(rules), "--model", "meta-llama/Llama-3.1-8B-Instruct",
                          "--format", "json")
     assert "rule `license-in-force` overrides" in err
     messages = [f["message"] for f in json.loads(out)["results"][0]["findings"]]

@@ -18,7 +18,7 @@ from modelterms.cli import main
 def test_python_tags_are_rejected_and_never_executed(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     text = f'commercial: !!python/object/apply:os.system ["touch {marker}"]\n'
-    with pytest.raises(InputError, match="tag .* is not allowed") as info:
+    with pytest.raises(InputError, match=r"tag .* is not allowed") as info:
         parse(text, "evil.yaml")
     assert not marker.exists()
     assert info.value.problems[0].line == 1

@@ -73,9 +73,9 @@ def cached(roots: list[Path], extra: str, build: Callable[[], T]) -> T:
     value = build()  # raises on invalid input: nothing is written
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=".tmp") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
+        with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=".tmp") as temporary:
+            pickle.dump(value, temporary, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary.name, path)
         _prune(directory, keep=path)
     except OSError:
         pass  # a read-only home is no reason to fail a check

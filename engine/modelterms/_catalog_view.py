@@ -82,6 +82,22 @@ def _wrap(text: str, indent: str) -> list[str]:
     return textwrap.wrap(" ".join(str(text).split()), 100, initial_indent=indent, subsequent_indent=indent + "  ")
 
 
+_TERM_TITLES = (("thresholds", "thresholds"), ("territories", "territory exclusions"),
+                ("prohibited_purposes", "prohibited purposes"), ("obligations", "obligations"))
+
+
+def _term_head(key: str, item: dict[str, Any]) -> str:
+    if key == "thresholds":
+        scope = " (commercial use only)" if item.get("commercial_only") else ""
+        return f"{item['metric']} > {item['limit']:,} -> {item['above']}{scope}"
+    if key == "territories":
+        only = f", {item['modality']} models only" if item.get("modality") else ""
+        return f"{', '.join(item['codes'])} (binds {item['binds']}{only})"
+    if key == "prohibited_purposes":
+        return ", ".join(item["tags"])
+    return f"{item['type']} when {item['trigger']}"
+
+
 def _license_text(profile: LicenseProfile) -> str:
     data = profile.data
     lines = [f"{data['name']} ({data['id']})",
@@ -93,14 +109,11 @@ def _license_text(profile: LicenseProfile) -> str:
         for name, grant in data["grants"].items():
             condition = f" ({grant['condition']})" if grant.get("condition") else ""
             lines += _wrap(f"{name}: {grant['value']}{condition}. {grant['summary']} {_cite(grant)}", "    ")
-    for key, title, head in (("thresholds", "thresholds", lambda t: f"{t['metric']} > {t['limit']:,} -> {t['above']}"),
-                             ("territories", "territory exclusions", lambda t: f"{', '.join(t['codes'])} (binds {t['binds']})"),
-                             ("prohibited_purposes", "prohibited purposes", lambda t: ", ".join(t["tags"])),
-                             ("obligations", "obligations", lambda t: f"{t['type']} when {t['trigger']}")):
+    for key, title in _TERM_TITLES:
         if data.get(key):
             lines.append(f"  {title}:")
             for item in data[key]:
-                lines += _wrap(f"{head(item)}: {item['summary']} {_cite(item)}", "    ")
+                lines += _wrap(f"{_term_head(key, item)}: {item['summary']} {_cite(item)}", "    ")
     if data.get("notes"):
         lines.append("  notes:")
         lines += _wrap(data["notes"], "    ")

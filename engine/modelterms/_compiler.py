@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import string
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,7 +69,7 @@ class _RuleCompiler:
         expected = {BOOL: bool, INT: int, STR: str}.get(kind)
         if value is None or expected is None:
             return
-        if expected is int and isinstance(value, bool) or not isinstance(value, expected):
+        if (expected is int and isinstance(value, bool)) or not isinstance(value, expected):
             self.problem(where, f"compares a {kind} field with {value!r}", f"give a {kind}")
 
     def comparison(self, dotted: str, spec: Any, where: Path) -> dict[str, Any] | None:
@@ -148,8 +148,8 @@ class _RuleCompiler:
         return {"all": [{"m": {"$and": parts}}]}
 
 
-def compile_rules(rules: Sequence[Rule], documents: dict[str, Document] | None = None,
-                  locations: dict[str, Path] | None = None) -> tuple[CompiledRules | None, list[Problem]]:
+def compile_rules(rules: Sequence[Rule], documents: Mapping[str, Document] | None = None,
+                  locations: Mapping[str, Path] | None = None) -> tuple[CompiledRules | None, list[Problem]]:
     """Compile ``rules``; return the problems instead of raising so callers can report them all."""
     documents = documents or {}
     locations = locations or {}

@@ -40,7 +40,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "grant": {"name": STR, "value": STR, "condition": STR, "summary": STR, "excludes_competitors": BOOL},
     "threshold": {
         "metric": STR, "limit": INT, "above": STR, "measured": STR, "summary": STR, "remedy": STR,
-        "actual": INT,
+        "commercial_only": BOOL, "actual": INT,
     },
     "territory": {
         "codes": LIST, "binds": STR, "modality": STR, "summary": STR, "remedy": STR,

@@ -85,6 +85,7 @@ def build_profile(document: Document) -> LicenseProfile:
                 fields.setdefault("modality", None)
                 fields.setdefault("remedy", None)
             elif subject == "threshold":
+                fields.setdefault("commercial_only", False)
                 fields.setdefault("measured", None)
                 fields.setdefault("remedy", None)
             elif subject == "obligation":

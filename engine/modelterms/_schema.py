@@ -185,7 +185,8 @@ class _Validator:
     def type_problem(self, value: Any, allowed: list[str], path: Path) -> Problem:
         wanted = " or ".join(_TYPE_NAMES.get(name, name) for name in allowed)
         hint = ""
-        if "boolean" in allowed and isinstance(value, str) and value.lower() in ("yes", "no", "true", "false", "on", "off"):
+        yaml_words = ("yes", "no", "true", "false", "on", "off")
+        if "boolean" in allowed and isinstance(value, str) and value.lower() in yaml_words:
             hint = "write true or false, without quotes"
         elif "integer" in allowed and isinstance(value, str) and value.replace("_", "").replace(",", "").isdigit():
             hint = "write the number without quotes or commas"

@@ -145,9 +145,10 @@ class _Builder:
                 raise self.fail(node, path, f"uses the YAML tag {node.tag!r}, which is not allowed",
                                 "remove the tag")
             return [self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self.scalar(node, path)
 
-    def scalar(self, node: yaml.Node, path: Path) -> Any:
+    def scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
         if node.tag not in _SCALAR_TAGS:
             raise self.fail(node, path, f"uses the YAML tag {node.tag!r}, which is not allowed",
                             "remove the tag; only plain values are read")

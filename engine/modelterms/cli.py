@@ -116,7 +116,8 @@ def _color(stream: Any) -> bool:
 
 @main.command()
 @_use_case_options
-@click.option("--model", "models", multiple=True, help="Catalog id or alias, case-insensitive (repeatable). Default: all.")
+@click.option("--model", "models", multiple=True,
+              help="Catalog id or alias, case-insensitive (repeatable). Default: all.")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--fail-on", type=click.Choice(["forbidden", "restricted", "never"]), default="forbidden",
               show_default=True, help="Exit 1 when any model's verdict is at or above this.")
