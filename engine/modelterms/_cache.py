@@ -11,10 +11,8 @@ off; ``MODELTERMS_CACHE_DIR`` moves it (default: ``$XDG_CACHE_HOME/modelterms``)
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
@@ -47,7 +45,11 @@ def _inputs(roots: Iterable[Path]) -> Iterable[Path]:
 
 
 def key(roots: Iterable[Path], extra: str) -> str:
-    digest = hashlib.blake2b(extra.encode(), digest_size=20)
+    try:  # the C module directly: importing hashlib loads OpenSSL, which costs more than the whole lookup
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - other Python implementations
+        from hashlib import blake2b
+    digest = blake2b(extra.encode(), digest_size=20)
     for path in _inputs(roots):
         digest.update(str(path).encode() + b"\0")
         try:
@@ -58,20 +60,30 @@ def key(roots: Iterable[Path], extra: str) -> str:
     return digest.hexdigest()
 
 
-def cached(roots: list[Path], extra: str, build: Callable[[], T]) -> T:
-    """``build()``, or its result from an earlier run with byte-identical inputs."""
+FORMAT = "3"
+
+
+def cached(roots: list[Path], extra: str, build: Callable[[], T], usable: Callable[[object], bool]) -> T:
+    """``build()``, or its result from an earlier run with byte-identical inputs.
+
+    ``usable`` vets what was unpickled (type and attributes), so that a file
+    written by another version of the code is rebuilt instead of trusted.
+    """
     directory = cache_dir()
     if directory is None:
         return build()
-    path = directory / f"catalog-{key(roots, extra)}.pickle"
+    path = directory / f"catalog-{key(roots, f'{FORMAT}|{extra}')}.pickle"
     try:
         with open(path, "rb") as handle:
-            loaded: T = pickle.load(handle)
-        return loaded
+            loaded = pickle.load(handle)
+        if usable(loaded):
+            return loaded  # type: ignore[no-any-return]
     except Exception:  # missing, truncated or from another version: rebuild
         pass
     value = build()  # raises on invalid input: nothing is written
     try:
+        import tempfile
+
         directory.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=".tmp") as temporary:
             pickle.dump(value, temporary, protocol=pickle.HIGHEST_PROTOCOL)

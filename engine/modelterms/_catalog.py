@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path as FsPath
 
 from . import _engine
-from ._compiler import CompiledRules, compile_rules
 from ._errors import EvaluationError, Problem, UnknownModelError, raise_if
-from ._facts import build
-from ._loader import read_sources
-from ._model import Citation, Finding, LicenseProfile, ModelEntry, Result, Rule, UseCase, Verdict
+from ._facts import Prepared, build, prepare
+from ._model import Citation, CompiledRules, Finding, LicenseProfile, ModelEntry, Result, Rule, UseCase, Verdict
 from ._paths import bundled_licenses, bundled_rules
 from ._render import render
 from ._schema import suggest
@@ -28,6 +26,7 @@ class Catalog:
     rules: tuple[Rule, ...]
     compiled: CompiledRules
     notices: tuple[str, ...] = ()
+    _prepared: dict[tuple[str, int], list[Prepared]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, licenses: Sequence[str | FsPath] = (), rules: Sequence[str | FsPath] = (), *,
@@ -47,10 +46,17 @@ class Catalog:
 
         roots = [root for root, _ in license_roots + rule_roots]
         layout = repr([(str(root), origin) for root, origin in license_roots + rule_roots])
-        return cached(roots, layout, lambda: cls._build(license_roots, rule_roots))
+        return cached(roots, layout, lambda: cls._build(license_roots, rule_roots), cls._usable)
+
+    @classmethod
+    def _usable(cls, value: object) -> bool:
+        return type(value) is cls and set(vars(value)) == {item.name for item in fields(cls)}
 
     @classmethod
     def _build(cls, license_roots: list[tuple[FsPath, str]], rule_roots: list[tuple[FsPath, str]]) -> Catalog:
+        from ._compiler import compile_rules
+        from ._loader import read_sources
+
         sources = read_sources(license_roots, rule_roots)
         raise_if(sources.problems)
         rule_list = sorted(sources.rules.values(), key=lambda rule: rule.id)
@@ -61,8 +67,13 @@ class Catalog:
             raise_if([Problem("<rules>", None, "", "no rules were loaded", "check --rules paths")])
         assert compiled is not None
         models = tuple(sorted(sources.models.values(), key=lambda model: model.id.lower()))
-        return cls(dict(sorted(sources.profiles.items())), models, tuple(rule_list), compiled,
-                   tuple(sources.notices))
+        catalog = cls(dict(sorted(sources.profiles.items())), models, tuple(rule_list), compiled,
+                      tuple(sources.notices))
+        for model in models:  # done once here, so that a cached catalog starts warm
+            for index, period in enumerate(model.periods):
+                profiles = tuple(catalog.licenses[i] for i in period.licenses)
+                catalog._prepared[(model.id, index)] = prepare(model, period.access, profiles, compiled.wanted)
+        return catalog
 
     def find_model(self, name: str) -> ModelEntry:
         """A model by catalog id or alias, case-insensitively; UnknownModelError suggests the nearest."""
@@ -88,14 +99,20 @@ class Catalog:
         chosen = self.models if models is None else tuple(
             item if isinstance(item, ModelEntry) else self.find_model(item) for item in models)
         bindings = []
+        prepared: list[Prepared] = []
         unlicensed: list[ModelEntry] = []
         for model in chosen:
             period = model.period(use_case.as_of)
             if period is None:
                 unlicensed.append(model)
                 continue
-            bindings.append((model, period.access, tuple(self.licenses[i] for i in period.licenses)))
-        facts, contexts = build(use_case, bindings, self.compiled.wanted)
+            profiles = tuple(self.licenses[i] for i in period.licenses)
+            bindings.append((model, period.access, profiles))
+            key = (model.id, model.periods.index(period))
+            if key not in self._prepared:
+                self._prepared[key] = prepare(model, period.access, profiles, self.compiled.wanted)
+            prepared += self._prepared[key]
+        facts, contexts = build(use_case, prepared, self.compiled.wanted)
         fired = _engine.run(self.compiled.name, self.compiled.definition, facts)
         by_rule = {rule.id: rule for rule in self.compiled.rules}
         findings: dict[str, list[Finding]] = {model.id: [] for model in chosen}

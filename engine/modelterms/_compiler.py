@@ -12,27 +12,16 @@ import hashlib
 import json
 import string
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ._errors import Problem
 from ._facts import BOOL, CONTEXT, FIELDS, INT, LIST, STR
-from ._model import Rule
+from ._model import CompiledRules, Rule
 from ._schema import suggest
 from ._yaml import Document, Path
 
 _OPERATORS = {"eq": None, "ne": "$neq", "gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
 _ORDERED = {"gt", "gte", "lt", "lte"}
-
-
-@dataclass(frozen=True)
-class CompiledRules:
-    """A ruleset ready for the engine: a stable name, its definition, and the paths facts must carry."""
-
-    name: str
-    definition: dict[str, Any]
-    rules: tuple[Rule, ...]
-    wanted: dict[str, tuple[str, ...]]
 
 
 class _RuleCompiler:

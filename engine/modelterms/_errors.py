@@ -7,11 +7,10 @@ durable-rules or PyYAML ever reaches a caller unwrapped.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with one input, precise enough to fix without a debugger."""
 
     file: str

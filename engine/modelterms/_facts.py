@@ -12,8 +12,7 @@ the documented ``derived`` fields; nothing here decides a verdict.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._model import USE_CASE_BOOLEANS, USE_CASE_NUMBERS, LicenseProfile, ModelEntry, Term, UseCase
 from ._usecase import expand_territories
@@ -60,8 +59,7 @@ DERIVED = {
 }
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """Everything a rule's message or remedy may mention, for one fact."""
 
     model: ModelEntry
@@ -115,9 +113,54 @@ def term_values(term: Term, use: Mapping[str, Any], model: Mapping[str, Any]) ->
     return values
 
 
+_DYNAMIC = frozenset({"threshold", "territory", "purpose"})
+
+
+class Prepared(NamedTuple):
+    """The use-independent part of one fact, computed once per catalog."""
+
+    subject: str
+    model: ModelEntry
+    profile: LicenseProfile
+    term: Term
+    model_values: dict[str, Any]
+    license_values: dict[str, Any]
+    term_values: dict[str, Any] | None
+    static: dict[str, Any]
+
+
+def _split(paths: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    heads: dict[str, list[str]] = {}
+    for path in paths:
+        head, _, tail = path.partition(".")
+        heads.setdefault(head, []).append(tail)
+    return {head: tuple(tails) for head, tails in heads.items()}
+
+
+def prepare(model: ModelEntry, access: str | None, profiles: tuple[LicenseProfile, ...],
+            wanted: Mapping[str, tuple[str, ...]]) -> list[Prepared]:
+    """Facts for one model and period, minus the use case: cacheable for the catalog's lifetime."""
+    out = []
+    model_map = model_values(model, access)
+    for position, profile in enumerate(profiles):
+        license_map = license_values(profile, position == 0)
+        for term in profile.terms:
+            paths = wanted.get(term.subject)
+            if paths is None:
+                continue
+            own = None if term.subject == "license" else dict(term.fields)
+            values = {"model": model_map, "license": license_map}
+            if own is not None:
+                values[term.subject] = own
+            static = {head: {tail: values[head].get(tail) for tail in tails}
+                      for head, tails in _split(paths).items() if head in values and head not in _DYNAMIC}
+            out.append(Prepared(term.subject, model, profile, term, model_map, license_map, own, static))
+    return out
+
+
 def build(
     use: UseCase,
-    bindings: Iterable[tuple[ModelEntry, str | None, tuple[LicenseProfile, ...]]],
+    prepared: Iterable[Prepared],
     wanted: Mapping[str, tuple[str, ...]],
 ) -> tuple[list[dict[str, Any]], list[Context]]:
     """Facts for durable-rules, and the context of each (same index) for rendering findings.
@@ -128,21 +171,20 @@ def build(
     facts: list[dict[str, Any]] = []
     contexts: list[Context] = []
     use_map = use_values(use)
-    for model, access, profiles in bindings:
-        model_map = model_values(model, access)
-        for position, profile in enumerate(profiles):
-            license_map = license_values(profile, position == 0)
-            for term in profile.terms:
-                paths = wanted.get(term.subject)
-                if paths is None:
-                    continue
-                values = {"use": use_map, "model": model_map, "license": license_map}
-                if term.subject != "license":
-                    values[term.subject] = term_values(term, use_map, model_map)
-                fact: dict[str, Any] = {"id": str(len(facts)), "subject": term.subject}
-                for path in paths:
-                    head, _, tail = path.partition(".")
-                    fact.setdefault(head, {})[tail] = values[head].get(tail)
-                facts.append(fact)
-                contexts.append(Context(model, profile, term, values))
+    split = {subject: _split(paths) for subject, paths in wanted.items()}
+    use_parts = {subject: {tail: use_map.get(tail) for tail in heads.get("use", ())}
+                 for subject, heads in split.items()}
+    for item in prepared:
+        subject = item.subject
+        fact: dict[str, Any] = {"id": str(len(facts)), "subject": subject, "use": use_parts[subject], **item.static}
+        values: dict[str, Mapping[str, Any]] = {"use": use_map, "model": item.model_values,
+                                                 "license": item.license_values}
+        if item.term_values is not None:
+            own = item.term_values
+            if subject in _DYNAMIC:
+                own = term_values(item.term, use_map, item.model_values)
+                fact[subject] = {tail: own.get(tail) for tail in split[subject].get(subject, ())}
+            values[subject] = own
+        facts.append(fact)
+        contexts.append(Context(item.model, item.profile, item.term, values))
     return facts, contexts

@@ -6,7 +6,7 @@ import datetime as _dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Verdict(enum.StrEnum):
@@ -144,8 +144,7 @@ class UseCase:
         return [item.name for item in fields(self) if item.name not in given and item.name != "name"]
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """One cited term of a license profile, as the rules see it."""
 
     subject: str
@@ -153,8 +152,7 @@ class Term:
     citation: Citation
 
 
-@dataclass(frozen=True)
-class LicenseProfile:
+class LicenseProfile(NamedTuple):
     id: str
     name: str
     kind: str
@@ -168,8 +166,7 @@ class LicenseProfile:
         return bool(self.data.get("osi_approved"))
 
 
-@dataclass(frozen=True)
-class LicensePeriod:
+class LicensePeriod(NamedTuple):
     licenses: tuple[str, ...]
     start: str
     until: str | None
@@ -180,8 +177,7 @@ class LicensePeriod:
         return self.start <= day and (self.until is None or day < self.until)
 
 
-@dataclass(frozen=True)
-class ModelEntry:
+class ModelEntry(NamedTuple):
     id: str
     name: str
     vendor: str
@@ -200,8 +196,7 @@ class ModelEntry:
         return None
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     description: str
     subject: str
@@ -213,3 +208,12 @@ class Rule:
     obligation: str | None
     source: str
     origin: str = "license"
+
+
+class CompiledRules(NamedTuple):
+    """A ruleset ready for the engine: a stable name, its definition, and the paths facts must carry."""
+
+    name: str
+    definition: dict[str, Any]
+    rules: tuple[Rule, ...]
+    wanted: dict[str, tuple[str, ...]]

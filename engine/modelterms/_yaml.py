@@ -11,7 +11,6 @@ so that an alias bomb is rejected instead of exhausting memory.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -41,13 +40,15 @@ def key_path(path: Path) -> str:
     return out
 
 
-@dataclass
 class Document:
     """A parsed YAML file: its data and the line of every key path in it."""
 
-    name: str
-    data: Any
-    lines: dict[Path, int] = field(default_factory=dict)
+    __slots__ = ("data", "lines", "name")
+
+    def __init__(self, name: str, data: Any, lines: dict[Path, int] | None = None) -> None:
+        self.name = name
+        self.data = data
+        self.lines: dict[Path, int] = {} if lines is None else lines
 
     def line(self, path: Path) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
