@@ -26,8 +26,28 @@ def example_block() -> str:
     return f"```console\n{command}\n{result.stdout.rstrip()}\n```"
 
 
+def catalog_block() -> str:
+    from modelterms import Catalog
+    from modelterms._catalog_view import model_rows
+
+    catalog = Catalog.load()
+    rows = model_rows(catalog, "2026-11-23")
+    lines = ["| model | vendor | licenses in force (2026-11-23) | kind | access | weights | OSI-approved |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for row in rows:
+        history = next(m for m in catalog.models if m.id == row["id"]).periods
+        changed = " (changed over time)" if len(history) > 1 else ""
+        licenses = ", ".join(f"`{lid}`" for lid in row["licenses"]) or "none"
+        lines.append(f"| `{row['id']}` | {row['vendor']} | {licenses}{changed} | {row['kind'] or '-'} | "
+                     f"{row['access']} | {row['weights']} | {'yes' if row['osi_approved'] else 'no'} |")
+    lines += ["", f"{len(rows)} models over {len(catalog.licenses)} license documents:", ""]
+    for profile in catalog.licenses.values():
+        lines.append(f"- `{profile.id}`: [{profile.name}]({profile.url}) ({profile.kind})")
+    return "\n".join(lines)
+
+
 def blocks() -> dict[str, str]:
-    return {"example": example_block()}
+    return {"example": example_block(), "catalog": catalog_block()}
 
 
 def render(text: str) -> str:
