@@ -101,14 +101,18 @@ def _register(name: str, definition: dict[str, Any]) -> None:
 
 
 def run(name: str, definition: dict[str, Any], facts: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
-    """Assert ``facts`` into the ruleset and return ``(rule id, fact id)`` for every rule that fired."""
+    """Assert ``facts`` into the ruleset and return ``(rule id, fact id)`` for every rule that fired.
+
+    The facts are tagged with the session id in place: callers build them fresh for each evaluation.
+    """
     from durable.engine import MessageNotHandledException, MessageObservedException
 
     with _lock:
         _register(name, definition)
         host = _get_host()
-        batch = [{**fact, "sid": _SESSION} for fact in facts]
-        batch.append({"sid": _SESSION, "id": _SENTINEL, "subject": _SENTINEL})
+        for fact in facts:  # the facts are built fresh for each evaluation: tag them in place
+            fact["sid"] = _SESSION
+        batch = [*facts, {"sid": _SESSION, "id": _SENTINEL, "subject": _SENTINEL}]
         _fired.clear()
         try:
             host.assert_facts(name, batch)

@@ -107,7 +107,7 @@ def term_values(term: Term, use: Mapping[str, Any], model: Mapping[str, Any]) ->
         values["places_excluded"] = places
         values["places_excluded_count"] = len(places)
     elif term.subject == "purpose":
-        selected = sorted(set(values["tags"]).intersection(use["purposes"]))
+        selected = sorted(set(values["tags"]).intersection(use["purposes"])) if use["purposes"] else []
         values["selected"] = selected
         values["selected_count"] = len(selected)
     return values

@@ -27,8 +27,7 @@ class Verdict(enum.StrEnum):
 _SEVERITY = {Verdict.PERMITTED: 0, Verdict.RESTRICTED: 1, Verdict.FORBIDDEN: 2}
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(NamedTuple):
     """Where a finding comes from: the license document, its section and the URL of the text."""
 
     license: str
@@ -39,8 +38,7 @@ class Citation:
         return {"license": self.license, "section": self.section, "url": self.url}
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One rule that fired for one model, with its reason, citation and remedy."""
 
     rule: str
@@ -60,8 +58,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     """The verdict for one model under one use case: the most severe of its findings."""
 
     model: str

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._model import Result, UseCase
 
 SCHEMA_VERSION = 1
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     use_case: UseCase
     assumed: tuple[str, ...]
     results: tuple[Result, ...]

@@ -9,7 +9,6 @@ interpreter and the reference ``jsonschema`` implementation agree.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from functools import cache
@@ -45,6 +44,8 @@ def load_schema(filename: str) -> dict[str, Any]:
 
 def suggest(word: str, options: list[str] | tuple[str, ...] | set[str]) -> str:
     """A 'did you mean' hint for a misspelt word, or the list of options when nothing is close."""
+    import difflib  # only on the error path
+
     options = sorted(str(option) for option in options)
     close = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
     if close:
