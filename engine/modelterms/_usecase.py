@@ -77,6 +77,4 @@ def use_case_from_dict(data: Mapping[str, Any], *, source: str = "<use case>",
 def check_use_case(use_case: UseCase) -> None:
     """Validate a UseCase built from keyword arguments, exactly like a file."""
     data = use_case.to_dict()
-    if data["licensee_country"] is None:
-        del data["licensee_country"]
     raise_if(use_case_problems(Document("<UseCase>", data)))
