@@ -47,10 +47,41 @@ def _rss_mib() -> float:
     return float("nan")
 
 
+def threads_check(catalog: object, models: list[str], per_thread: int, threads: int = 8) -> None:
+    """8 threads x N evaluations must give exactly what one thread gives."""
+    import threading
+
+    from modelterms import UseCase
+
+    uses = [UseCase(commercial=bool(n % 2), distributes=bool(n % 3 == 0), monthly_active_users=n * 997)
+            for n in range(per_thread)]
+    expected = [catalog.evaluate(use, models) for use in uses]  # type: ignore[attr-defined]
+    mismatches = [0] * threads
+
+    def work(index: int) -> None:
+        for n in range(per_thread):
+            position = (n + index * 7) % per_thread
+            if catalog.evaluate(uses[position], models) != expected[position]:  # type: ignore[attr-defined]
+                mismatches[index] += 1
+
+    start = time.perf_counter()
+    workers = [threading.Thread(target=work, args=(index,)) for index in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - start
+    print(f"{threads} threads x {per_thread:,} evaluations: {sum(mismatches)} results differ from one thread's "
+          f"({threads * per_thread / elapsed:,.0f}/s)")
+    if sum(mismatches):
+        raise SystemExit("thread safety violated")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--evaluations", type=int, default=100_000)
+    parser.add_argument("--thread-evaluations", type=int, default=10_000)
     args = parser.parse_args()
 
     # A regular `pip install` compiles bytecode, as it did for yaml, click, tabulate and durable; an editable install
@@ -100,6 +131,7 @@ def main() -> None:
     rss_end = _rss_mib()
     print(f"{args.evaluations:,} single-model evaluations in one process: {args.evaluations / elapsed:,.0f}/s; "
           f"RSS {rss_start:.1f} MiB -> {rss_end:.1f} MiB (samples: {', '.join(f'{s:.1f}' for s in samples)})")
+    threads_check(catalog, single, per_thread=args.thread_evaluations)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process: {peak:.1f} MiB")
 

@@ -41,3 +41,10 @@ def test_generated_blocks_are_up_to_date() -> None:
 def test_library_example_runs() -> None:
     (snippet,) = re.findall(r"## Library\n\n```python\n(.*?)```", README, re.S)
     exec(compile(snippet, "README.md", "exec"), {})
+
+
+def test_downstream_example_passes(modelterms_catalog) -> None:
+    (snippet,) = re.findall(r"# tests/test_model_licenses.py \(in your project\)\n(.*?)```", README, re.S)
+    namespace: dict = {}
+    exec(compile(snippet, "README.md", "exec"), namespace)
+    namespace["test_shipped_models_stay_permitted"](modelterms_catalog)
