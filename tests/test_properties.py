@@ -196,3 +196,11 @@ def test_invalid_documents_are_rejected_with_location(tmp_path_factory: pytest.T
     assert expected in result.output
     assert f"error: {path}:" in result.output and "Traceback" not in result.output
 
+
+
+@settings(max_examples=20, deadline=None)
+@given(use=st.from_type(UseCase))
+def test_from_type_use_case_is_registered(use: UseCase) -> None:
+    # Registered by the `hypothesis` entry point in pyproject.toml, no import of modelterms.strategies needed.
+    assert isinstance(use, UseCase)
+    assert UseCase.from_dict(use.to_dict()) == use
