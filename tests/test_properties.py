@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modelterms import Catalog, UseCase, strategies
+from modelterms import Catalog, Citation, UseCase, strategies
 from modelterms._facts import build
 from modelterms._format.json import render as render_json
 from modelterms._report import Report
@@ -152,7 +152,9 @@ def _reference_fired(catalog: Catalog, use: UseCase) -> set[tuple[str, str, str,
     for context in contexts:
         for rule in catalog.compiled.rules:
             if rule.subject == context.term.subject and all(_holds(c, context.values) for c in rule.when):
-                fired.add((context.model.id, context.profile.id, rule.id, repr(context.term.citation)))
+                citation = context.term.citation if rule.cite == "term" else Citation(
+                    context.profile.id, "whole document", context.profile.url)
+                fired.add((context.model.id, context.profile.id, rule.id, repr(citation)))
     return fired
 
 
