@@ -70,10 +70,18 @@ class Catalog:
         catalog = cls(dict(sorted(sources.profiles.items())), models, tuple(rule_list), compiled,
                       tuple(sources.notices))
         for model in models:  # done once here, so that a cached catalog starts warm
-            for index, period in enumerate(model.periods):
-                profiles = tuple(catalog.licenses[i] for i in period.licenses)
-                catalog._prepared[(model.id, index)] = prepare(model, period.access, profiles, compiled.wanted)
+            for index in range(len(model.periods)):
+                catalog._prepared_for(model, index)
         return catalog
+
+    def _prepared_for(self, model: ModelEntry, index: int) -> list[Prepared]:
+        """The use-independent facts of one model's license period ``index``, computed once."""
+        key = (model.id, index)
+        if key not in self._prepared:
+            period = model.periods[index]
+            profiles = tuple(self.licenses[i] for i in period.licenses)
+            self._prepared[key] = prepare(model, period.access, profiles, self.compiled.wanted)
+        return self._prepared[key]
 
     def find_model(self, name: str) -> ModelEntry:
         """A model by catalog id or alias, case-insensitively; UnknownModelError suggests the nearest."""
@@ -106,12 +114,8 @@ class Catalog:
             if period is None:
                 unlicensed.append(model)
                 continue
-            profiles = tuple(self.licenses[i] for i in period.licenses)
-            bindings.append((model, period.access, profiles))
-            key = (model.id, model.periods.index(period))
-            if key not in self._prepared:
-                self._prepared[key] = prepare(model, period.access, profiles, self.compiled.wanted)
-            prepared += self._prepared[key]
+            bindings.append((model, period.access, tuple(self.licenses[i] for i in period.licenses)))
+            prepared += self._prepared_for(model, model.periods.index(period))
         facts, contexts = build(use_case, prepared, self.compiled.wanted)
         fired = _engine.run(self.compiled.name, self.compiled.definition, facts)
         by_rule = {rule.id: rule for rule in self.compiled.rules}

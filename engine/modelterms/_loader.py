@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
-from ._errors import InputError, Problem, raise_if
+from ._errors import InputError, Problem
 from ._model import Citation, LicensePeriod, LicenseProfile, ModelEntry, Rule, Term, Verdict
 from ._schema import suggest, validate
 from ._usecase import purpose_problems, use_case_problems
@@ -229,17 +229,12 @@ class Sources:
 
     def cross_check(self) -> None:
         """Problems only visible across files: dangling license ids, clashing aliases."""
+        for source in sorted({model.source for model in self.models.values()}):
+            self.problems += _dangling_licenses(self.documents[source], set(self.profiles))
         names: dict[str, str] = {}
         for model in self.models.values():
             document = self.documents[model.source]
             index = next(i for i, m in enumerate(document.data["models"]) if m["id"] == model.id)
-            for number, period in enumerate(model.periods):
-                for position, license_id in enumerate(period.licenses):
-                    if license_id not in self.profiles:
-                        self.problems.append(document.problem(
-                            ("models", index, "licenses", number, "licenses", position),
-                            f"names license `{license_id}`, which has no profile",
-                            suggest(license_id, list(self.profiles)) or "add licenses/<id>.yaml"))
             for name in (model.id, *model.aliases):
                 owner = names.setdefault(name.lower(), model.id)
                 if owner != model.id:
@@ -321,6 +316,3 @@ def _dangling_licenses(document: Document, known: set[str]) -> list[Problem]:
                         suggest(license_id, list(known)) or "add licenses/<id>.yaml"))
     return problems
 
-
-def raise_problems(sources: Sources) -> None:
-    raise_if(sources.problems)
