@@ -50,15 +50,22 @@ def test_json_shape_is_the_documented_contract() -> None:
     code, report = check_json("--model", "deepseek-ai/DeepSeek-R1", "--commercial")
     assert code == 0
     assert report["schema_version"] == 1
-    assert set(report) == {"schema_version", "modelterms_version", "use_case", "assumed_defaults", "results"}
+    assert set(report) == {"schema_version", "modelterms_version", "config", "use_case", "assumed_defaults",
+                           "results", "gate"}
+    assert report["config"] is None
+    assert report["gate"] == {"fail_on": "forbidden", "passed": True, "failing": [],
+                              "waivers": {"expired": [], "stale": []}}
     assert report["use_case"]["commercial"] is True
     assert report["use_case"]["self_hosted"] is False  # defaults are stated
     assert "self_hosted" in report["assumed_defaults"] and "commercial" not in report["assumed_defaults"]
     (result,) = report["results"]
-    assert set(result) == {"model", "model_name", "license", "licenses", "verdict", "findings", "obligations"}
+    assert set(result) == {"model", "model_name", "license", "licenses", "verdict", "findings", "obligations",
+                           "outstanding_verdict", "declared"}
+    assert result["outstanding_verdict"] == result["verdict"] and result["declared"] == []
     assert result["license"] == result["licenses"][0]
     for finding in result["findings"]:
-        assert set(finding) == {"rule", "verdict", "message", "citation", "remedy"}
+        assert set(finding) == {"rule", "verdict", "message", "citation", "remedy", "source", "waiver"}
+        assert finding["source"] == "bundled" and finding["waiver"] is None
         assert set(finding["citation"]) == {"license", "section", "url"}
 
 

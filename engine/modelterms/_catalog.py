@@ -13,6 +13,7 @@ from ._model import Citation, CompiledRules, Finding, LicenseProfile, ModelEntry
 from ._paths import bundled_licenses, bundled_rules
 from ._render import render
 from ._schema import suggest
+from ._yaml import Document
 
 NO_LICENSE_IN_FORCE = "no-license-in-force"
 
@@ -30,22 +31,25 @@ class Catalog:
 
     @classmethod
     def load(cls, licenses: Sequence[str | FsPath] = (), rules: Sequence[str | FsPath] = (), *,
-             policies: Sequence[str | FsPath] = (), bundled: bool = True) -> Catalog:
-        """Load the bundled catalog and rules, plus extra profile directories and rule files.
+             policies: Sequence[str | FsPath | Document] = (), bundled: bool = True) -> Catalog:
+        """Load the bundled catalog and rules, plus extra profile directories, rule files and policies.
 
         A profile, model or rule with the id of a bundled one replaces it; each
-        replacement is listed in ``notices``. Raises InputError listing every
-        problem in every file: nothing is usable from a catalog that failed.
+        replacement is listed in ``notices``. Policy rules (files, or a parsed
+        rules document such as a config's inline ``policy:``) only add: their
+        findings are marked ``policy`` and they may not reuse a license rule's id.
+        Raises InputError listing every problem in every file: nothing is usable
+        from a catalog that failed.
         """
         license_roots = [(bundled_licenses(), "bundled")] if bundled else []
         license_roots += [(FsPath(path), "user") for path in licenses]
-        rule_roots = [(bundled_rules(), "bundled")] if bundled else []
+        rule_roots: list[tuple[FsPath | Document, str]] = [(bundled_rules(), "bundled")] if bundled else []
         rule_roots += [(FsPath(path), "user") for path in rules]
-        rule_roots += [(FsPath(path), "policy") for path in policies]
+        rule_roots += [(item if isinstance(item, Document) else FsPath(item), "policy") for item in policies]
         from ._cache import cached
 
-        roots = [root for root, _ in license_roots + rule_roots]
-        layout = repr([(str(root), origin) for root, origin in license_roots + rule_roots])
+        roots = [root for root, _ in license_roots + rule_roots if not isinstance(root, Document)]
+        layout = repr([(_identity(root), origin) for root, origin in license_roots + rule_roots])
         return cached(roots, layout, lambda: cls._build(license_roots, rule_roots), cls._usable)
 
     @classmethod
@@ -53,7 +57,8 @@ class Catalog:
         return type(value) is cls and set(vars(value)) == {item.name for item in fields(cls)}
 
     @classmethod
-    def _build(cls, license_roots: list[tuple[FsPath, str]], rule_roots: list[tuple[FsPath, str]]) -> Catalog:
+    def _build(cls, license_roots: list[tuple[FsPath, str]],
+               rule_roots: list[tuple[FsPath | Document, str]]) -> Catalog:
         from ._compiler import compile_rules
         from ._loader import read_sources
 
@@ -152,6 +157,15 @@ class Catalog:
             results.append(_unlicensed(model, use_case.as_of))
         order = {model.id: index for index, model in enumerate(chosen)}
         return sorted(results, key=lambda result: order[result.model])
+
+
+def _identity(root: FsPath | Document) -> str:
+    """What a root contributes to the cache key beside file contents: its path, or an inline document's data."""
+    if isinstance(root, Document):
+        import json
+
+        return f"{root.name}:{json.dumps(root.data, sort_keys=True, default=str)}:{sorted(root.lines.items())}"
+    return str(root)
 
 
 def _result(model: ModelEntry, license_ids: tuple[str, ...], findings: list[Finding],

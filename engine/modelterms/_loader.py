@@ -19,7 +19,7 @@ from ._usecase import purpose_problems, use_case_problems
 from ._yaml import Document, Path, load_file
 
 KIND_NAMES = {"license": "license profile", "models": "model catalog", "rules": "rules",
-              "use-case": "use case", "vocabulary": "vocabulary"}
+              "use-case": "use case", "vocabulary": "vocabulary", "config": "project configuration"}
 _GRANT_ORDER = ("commercial_use", "modify", "redistribute", "serve_third_parties", "train_on_outputs")
 _TERM_LISTS = (("thresholds", "threshold"), ("territories", "territory"),
                ("prohibited_purposes", "purpose"), ("obligations", "obligation"))
@@ -29,6 +29,8 @@ def detect_kind(document: Document) -> str:
     """Which of the four kinds a file is, from its top-level keys (``--kind`` overrides)."""
     data = document.data
     if isinstance(data, dict):
+        if _looks_like_config(data):
+            return "config"
         if "rules" in data:
             return "rules"
         if "models" in data:
@@ -38,6 +40,14 @@ def detect_kind(document: Document) -> str:
         if "id" in data and ("kind" in data or "grants" in data or "spdx" in data):
             return "license"
     return "use-case"
+
+
+def _looks_like_config(data: dict[str, Any]) -> bool:
+    if any(key in data for key in ("use_case", "policy", "exceptions")):
+        return True
+    items = data.get("models")
+    return isinstance(items, list) and any(isinstance(i, str) or (isinstance(i, dict) and "model" in i)
+                                           for i in items)
 
 
 def yaml_files(root: FsPath) -> list[FsPath]:
@@ -171,6 +181,8 @@ def problems_for(document: Document, kind: str) -> list[Problem]:
         return rules_problems(document)
     if kind == "vocabulary":
         return []
+    if kind == "config":
+        return _document_problem(document, "config") or validate(document, "config")
     if document.data is None:
         return []
     return _document_problem(document, "use-case") or use_case_problems(document)
@@ -194,6 +206,10 @@ class Sources:
         except InputError as exc:
             self.problems += exc.problems
             return
+        self.accept(document, expect, origin)
+
+    def accept(self, document: Document, expect: Sequence[str], origin: str) -> None:
+        """Validate one parsed document and add what it defines."""
         kind = detect_kind(document)
         if kind == "vocabulary":
             return
@@ -219,6 +235,10 @@ class Sources:
     def add(self, table: dict[str, Any], item: Any, document: Document, origin: str, what: str,
             where: Path = ("id",)) -> None:
         previous = table.get(item.id)
+        if previous is not None and origin == "policy" and previous.origin != "policy":
+            self.problems.append(document.problem(where, f"policy rule `{item.id}` has the id of a license rule",
+                                                  "rename it: a policy adds findings, it cannot replace a rule"))
+            return
         if previous is not None:
             if previous.source in self.documents and origin == "bundled":
                 self.problems.append(document.problem(where, f"{what} `{item.id}` is defined twice",
@@ -242,13 +262,18 @@ class Sources:
                                                           f"`{name}` already names model {owner}"))
 
 
-def read_sources(license_roots: Iterable[tuple[FsPath, str]], rule_roots: Iterable[tuple[FsPath, str]]) -> Sources:
+def read_sources(license_roots: Iterable[tuple[FsPath, str]],
+                 rule_roots: Iterable[tuple[FsPath | Document, str]]) -> Sources:
+    """Everything under the roots, in order; a rule root may be an already-parsed document (inline policy)."""
     sources = Sources()
     for root, origin in license_roots:
         for path in _files(root, sources):
             sources.read(path, ("license", "models"), origin)
-    for root, origin in rule_roots:
-        for path in _files(root, sources):
+    for rule_root, origin in rule_roots:
+        if isinstance(rule_root, Document):
+            sources.accept(rule_root, ("rules",), origin)
+            continue
+        for path in _files(rule_root, sources):
             sources.read(path, ("rules",), origin)
     sources.cross_check()
     return sources
@@ -265,7 +290,7 @@ def validate_paths(paths: Iterable[str], kind: str | None = None) -> list[tuple[
     """``(file, kind, problems)`` for every YAML file under ``paths``: what ``modelterms validate`` prints."""
     out = []
     known_licenses = _bundled_license_ids()
-    checked: list[tuple[Document, str]] = []
+    checked: list[tuple[Document, str, int]] = []
     for root in paths:
         try:
             files = yaml_files(FsPath(root))
@@ -274,6 +299,12 @@ def validate_paths(paths: Iterable[str], kind: str | None = None) -> list[tuple[
             continue
         for path in files:
             try:
+                if path.suffix == ".toml":
+                    from ._config import load_config
+
+                    load_config(path)
+                    out.append((str(path), "config", []))
+                    continue
                 document = load_file(str(path))
             except InputError as exc:
                 out.append((str(path), "?", list(exc.problems)))
@@ -283,10 +314,10 @@ def validate_paths(paths: Iterable[str], kind: str | None = None) -> list[tuple[
             out.append((str(path), detected, problems))
             if detected == "license" and not problems:
                 known_licenses.add(document.data["id"])
-            checked.append((document, detected))
-    for (document, detected), entry in zip(checked, [e for e in out if e[1] != "?"], strict=False):
-        if detected == "models" and not entry[2]:
-            entry[2].extend(_dangling_licenses(document, known_licenses))
+            checked.append((document, detected, len(out) - 1))
+    for document, detected, index in checked:
+        if detected == "models" and not out[index][2]:
+            out[index][2].extend(_dangling_licenses(document, known_licenses))
     return out
 
 

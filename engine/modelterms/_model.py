@@ -55,6 +55,7 @@ class Finding(NamedTuple):
             "message": self.message,
             "citation": self.citation.to_dict(),
             "remedy": self.remedy,
+            "source": self.source,
         }
 
 

@@ -23,6 +23,7 @@ KINDS = {
     "models": "model-catalog.schema.json",
     "use-case": "use-case.schema.json",
     "rules": "rules.schema.json",
+    "config": "config.schema.json",
 }
 SCHEMA_DIR = _FsPath(__file__).parent / "schemas"
 _TYPE_NAMES = {

@@ -43,12 +43,16 @@ def key_path(path: Path) -> str:
 class Document:
     """A parsed YAML file: its data and the line of every key path in it."""
 
-    __slots__ = ("data", "lines", "name")
+    __slots__ = ("data", "lines", "name", "rename")
 
-    def __init__(self, name: str, data: Any, lines: dict[Path, int] | None = None) -> None:
+    def __init__(self, name: str, data: Any, lines: dict[Path, int] | None = None,
+                 rename: dict[Path, Path] | None = None) -> None:
         self.name = name
         self.data = data
         self.lines: dict[Path, int] = {} if lines is None else lines
+        #: For a part cut out of a bigger file (a config's ``use_case``): path prefix here -> key path there,
+        #: so that messages name the key as the user wrote it.
+        self.rename: dict[Path, Path] = rename or {}
 
     def line(self, path: Path) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
@@ -59,7 +63,12 @@ class Document:
         return self.lines.get((), 1)
 
     def problem(self, path: Path, message: str, hint: str = "") -> Problem:
-        return Problem(self.name, self.line(path), key_path(path), message, hint)
+        shown = path
+        for prefix in sorted(self.rename, key=len, reverse=True):
+            if path[: len(prefix)] == prefix:
+                shown = (*self.rename[prefix], *path[len(prefix):])
+                break
+        return Problem(self.name, self.line(path), key_path(shown), message, hint)
 
 
 def read_text(path: str) -> str:

@@ -15,6 +15,8 @@ from typing import Any, NoReturn
 import click
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
+#: kept here as well as in _format so that --help needs no import of the formatters (tested equal)
+_FORMATS = ("table", "json", "markdown", "csv", "sarif", "junit", "github")
 _BOOL_KEYS = ("commercial", "self_hosted", "modifies", "distributes", "serves_third_parties",
               "trains_on_outputs", "competes_with_licensor")
 _INT_KEYS = ("monthly_active_users", "monthly_revenue_usd", "annual_revenue_usd")
@@ -88,17 +90,19 @@ def _use_case_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def _use_case(options: dict[str, Any]) -> tuple[Any, tuple[str, ...]]:
+def _use_case(options: dict[str, Any], base: Any = None) -> tuple[Any, tuple[str, ...]]:
+    """The use case from (lowest first) the config's ``use_case``, a ``--use-case`` file, then flags."""
     from ._usecase import use_case_from_dict
     from ._yaml import Document, load_file
 
-    document = Document("<flags>", {})
+    document = base if base is not None else Document("<flags>", {})
     if options["use_case_file"]:
         document = load_file(options["use_case_file"])
         if document.data is None:
             document.data = {}
     data = document.data
     if isinstance(data, dict):
+        data = document.data = dict(data)
         for key in (*_BOOL_KEYS, *_INT_KEYS, "licensee_country", "as_of"):
             if options.get(key) is not None:
                 data[key] = options[key]
@@ -114,35 +118,111 @@ def _color(stream: Any) -> bool:
     return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
 
 
+
+
+def _report_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options ``check`` and ``scan`` share: output format, where it goes, what fails, and the project."""
+    func = click.option("--no-config", is_flag=True, help="Ignore modelterms.yaml / [tool.modelterms].")(func)
+    func = click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+                        help="Project config (default: modelterms.yaml or pyproject.toml, found upwards).")(func)
+    func = click.option("--policy", "policy_files", multiple=True, type=click.Path(),
+                        help="Organisation policy: a rule file or directory (repeatable).")(func)
+    func = click.option("--output", "-o", "output", type=click.Path(dir_okay=False), default=None,
+                        help="Write the report to this file (atomically) instead of standard output.")(func)
+    func = click.option("--fail-on", type=click.Choice(["forbidden", "restricted", "never"]), default="forbidden",
+                        show_default=True, help="Exit 1 when any unwaived finding is at or above this.")(func)
+    func = click.option("--format", "output_format", type=click.Choice(_FORMATS), default="table",
+                        show_default=True)(func)
+    return func
+
+
+def _project_config(config_file: str | None, no_config: bool) -> Any:
+    from ._config import find_config, load_config
+
+    if no_config:
+        return None
+    path = config_file or find_config()
+    return load_config(path) if path else None
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from ._output import write_atomically
+
+        write_atomically(output, text)
+
+
+def _finish(report: Any, output_format: str, output: str | None) -> NoReturn:
+    """Render, write, say what needs attention on stderr, and exit with the gate's answer."""
+    from ._format import formatter
+
+    color = output is None and _color(sys.stdout)
+    _emit(formatter(output_format)(report, color=color), output)
+    gate = report.verdict_gate
+    for line in gate.messages():
+        click.echo(("error: " if "expired" in line else "warning: ") + line, err=True)
+    sys.exit(EXIT_OK if gate.passed else EXIT_FAIL)
+
+
 @main.command()
 @_use_case_options
 @click.option("--model", "models", multiple=True,
-              help="Catalog id or alias, case-insensitive (repeatable). Default: all.")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--fail-on", type=click.Choice(["forbidden", "restricted", "never"]), default="forbidden",
-              show_default=True, help="Exit 1 when any model's verdict is at or above this.")
+              help="Catalog id or alias, case-insensitive (repeatable). Default: the config's models, else all.")
+@click.option("--batch", "batch_file", type=click.Path(dir_okay=False), default=None,
+              help="JSON Lines file, one use case per line; writes one JSON report per line.")
+@_report_options
 @_catalog_options
 @_guard
-def check(models: tuple[str, ...], output_format: str, fail_on: str, license_dirs: tuple[str, ...],
+def check(models: tuple[str, ...], batch_file: str | None, output_format: str, fail_on: str, output: str | None,
+          policy_files: tuple[str, ...], config_file: str | None, no_config: bool, license_dirs: tuple[str, ...],
           rule_files: tuple[str, ...], **options: Any) -> None:
-    """Check a use case against models' licenses.
+    """Check a use case against models' licenses and your policies.
+
+    In a project with a modelterms.yaml (or [tool.modelterms] in pyproject.toml),
+    no arguments are needed: the declared models, use case, policies and waivers apply.
 
     \b
-    Exit codes: 0 nothing at or above --fail-on, 1 something is, 2 bad input.
+    Exit codes: 0 nothing unwaived at or above --fail-on, 1 something is (or a
+    waiver expired), 2 bad input.
     """
-    from ._format import formatter
-    from ._model import Verdict
-    from ._report import Report
+    from ._workflow import load_setup, report_for
 
-    use_case, assumed = _use_case(options)
-    catalog = _load_catalog(license_dirs, rule_files)
-    results = catalog.evaluate(use_case, list(models) if models else None)
-    report = Report(use_case, assumed, tuple(results))
-    click.echo(formatter(output_format)(report, color=_color(sys.stdout)), nl=False)
-    if fail_on != "never":
-        threshold = Verdict(fail_on).severity
-        if any(result.verdict.severity >= threshold for result in results):
-            sys.exit(EXIT_FAIL)
+    config = _project_config(config_file, no_config)
+    setup = load_setup(config, models, license_dirs, rule_files, policy_files)
+    for notice in setup.catalog.notices:
+        click.echo(notice, err=True)
+    if batch_file is not None:
+        from ._batch import run_batch
+        from ._yaml import Document
+
+        if output_format not in ("table", "json") or options["use_case_file"]:
+            raise click.UsageError("--batch reads its use cases from the file and writes JSON Lines: "
+                                   "leave out --use-case, and --format other than json")
+        base = config.use_case if config else {}
+
+        def per_line(line: Document) -> tuple[Any, tuple[str, ...]]:
+            return _use_case(options, Document(line.name, {**base, **line.data}, line.lines))
+
+        sys.exit(run_batch(batch_file, setup, per_line, fail_on, output))
+    use_case, assumed = _use_case(options, config.use_case_document if config else None)
+    _finish(report_for(setup, use_case, assumed, fail_on), output_format, output)
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Overwrite an existing modelterms.yaml.")
+@click.argument("path", default="modelterms.yaml", type=click.Path(dir_okay=False))
+@_guard
+def init(force: bool, path: str) -> None:
+    """Write a commented starter modelterms.yaml (never overwrites one without --force)."""
+    from ._config import STARTER
+
+    if os.path.exists(path) and not force:
+        click.echo(f"error: {path} already exists; nothing was written (use --force to overwrite it)", err=True)
+        sys.exit(EXIT_INPUT)
+    _emit(STARTER, path)
+    click.echo(f"wrote {path}: edit its models and use case, then run `modelterms check`")
 
 
 @main.command()
@@ -194,11 +274,11 @@ def show(identifier: str, output_format: str, as_of: str | None, license_dirs: t
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--kind", type=click.Choice(["license", "models", "use-case", "rules"]), default=None,
+@click.option("--kind", type=click.Choice(["license", "models", "use-case", "rules", "config"]), default=None,
               help="Treat every file as this kind instead of detecting it.")
 @_guard
 def validate(paths: tuple[str, ...], kind: str | None) -> None:
-    """Validate license profiles, model catalogs, use cases and rule files."""
+    """Validate license profiles, model catalogs, use cases, rule files and project configs."""
     from ._loader import KIND_NAMES, validate_paths
 
     failed = False

@@ -1,0 +1,209 @@
+"""The project configuration: which models a project uses, for what, under which policies and waivers.
+
+It lives in ``modelterms.yaml`` at the project root, or in ``[tool.modelterms]``
+of ``pyproject.toml``, and is found by walking up from the working directory
+(stopping at the repository root, so a stray file above the project is never
+picked up). Its keys are a public contract, checked against
+``schemas/config.schema.json`` with the same messages as every other file.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from pathlib import Path as FsPath
+from typing import Any, NamedTuple
+
+from ._errors import InputError, Problem, raise_if
+from ._schema import validate
+from ._yaml import Document, Path, load_file, read_text
+
+CONFIG_NAMES = ("modelterms.yaml", "modelterms.yml")
+
+
+class Declaration(NamedTuple):
+    """One model the project declares, with where it is used and the line that declares it."""
+
+    model: str
+    where: str | None
+    file: str
+    line: int | None
+    key: str = "models"
+
+
+class Waiver(NamedTuple):
+    """A finding accepted on purpose. ``rule`` is a rule id or ``*``; ``model`` as the user wrote it."""
+
+    model: str
+    rule: str
+    reason: str
+    approved_by: str
+    expires: str
+    file: str
+    line: int | None
+    key: str = "exceptions"
+
+    def expired(self, today: str) -> bool:
+        """A waiver is valid through its ``expires`` day and expired from the day after."""
+        return self.expires < today
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "rule": self.rule, "reason": self.reason, "approved_by": self.approved_by,
+                "expires": self.expires, "declared_at": {"file": self.file, "line": self.line}}
+
+
+class Config(NamedTuple):
+    path: str
+    use_case: dict[str, Any]
+    use_case_document: Document
+    models: tuple[Declaration, ...]
+    policy_files: tuple[FsPath, ...]
+    inline_policy: Document | None
+    waivers: tuple[Waiver, ...]
+
+
+def find_config(start: FsPath | None = None) -> FsPath | None:
+    """The nearest modelterms.yaml or pyproject.toml with [tool.modelterms], from ``start`` upwards."""
+    directory = (start or FsPath.cwd()).resolve()
+    for folder in (directory, *directory.parents):
+        for name in CONFIG_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+        if (folder / ".git").exists() or (folder / ".hg").exists():
+            return None  # the repository root: nothing above it belongs to this project
+    return None
+
+
+def _has_tool_table(pyproject: FsPath) -> bool:
+    try:
+        return re.search(r"^\s*\[\[?tool\.modelterms[\].]", pyproject.read_text("utf-8"), re.M) is not None
+    except (OSError, UnicodeDecodeError):
+        return True  # let load_config report why it cannot be read
+
+
+def load_config(path: str | FsPath) -> Config:
+    """Read and validate a configuration file; InputError names the file, line and key of every problem."""
+    path = FsPath(path)
+    document = _read_toml(path) if path.name.endswith(".toml") else load_file(str(path))
+    if document.data is None:
+        document.data = {}
+    if not isinstance(document.data, dict):
+        raise InputError([document.problem((), "must be a mapping of use_case, models, policy and exceptions")])
+    raise_if(validate(document, "config"))
+    data = document.data
+    declarations = []
+    for index, item in enumerate(data.get("models", [])):
+        model, where = (item, None) if isinstance(item, str) else (item["model"], item.get("where"))
+        declarations.append(Declaration(model, where, document.name, document.line(("models", index)),
+                                        f"models[{index}]"))
+    policy_files, inline = [], []
+    for index, item in enumerate(data.get("policy", [])):
+        if isinstance(item, str):
+            policy_files.append(path.parent / item)
+        else:
+            inline.append(index)
+    waivers = tuple(
+        Waiver(item["model"], item["rule"], item["reason"], item["approved_by"], item["expires"], document.name,
+               document.line(("exceptions", index)), f"exceptions[{index}]")
+        for index, item in enumerate(data.get("exceptions", [])))
+    use_case = Document(document.name, data.get("use_case") or {},
+                        {path[1:]: line for path, line in document.lines.items() if path[:1] == ("use_case",)},
+                        rename={(): ("use_case",)})
+    return Config(str(path), dict(use_case.data), use_case, tuple(declarations), tuple(policy_files),
+                  _inline_policy(document, inline), waivers)
+
+
+def _inline_policy(document: Document, indexes: list[int]) -> Document | None:
+    """The rules written inline under ``policy:``, as a rules document whose lines point into the config."""
+    if not indexes:
+        return None
+    lines: dict[Path, int] = {}
+    for position, index in enumerate(indexes):
+        for path, line in document.lines.items():
+            if path[:2] == ("policy", index):
+                lines[("rules", position, *path[2:])] = line
+    data = {"rules": [document.data["policy"][index] for index in indexes]}
+    return Document(document.name, data, lines, rename={("rules", p): ("policy", i) for p, i in enumerate(indexes)})
+
+
+def _read_toml(path: FsPath) -> Document:
+    """``[tool.modelterms]`` of a pyproject.toml; TOML parsers keep no lines, so lines are found in the text."""
+    import tomllib
+
+    text = read_text(str(path))
+    try:
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise InputError([Problem(str(path), int(line.group(1)) if line else None, "",
+                                  f"is not valid TOML: {exc}")]) from None
+    data = _plain(parsed.get("tool", {}).get("modelterms"))
+    return Document(str(path), data, _toml_lines(text, data))
+
+
+def _plain(value: Any) -> Any:
+    """TOML dates become the YYYY-MM-DD strings YAML files give."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _toml_lines(text: str, data: Any) -> dict[Path, int]:
+    """Best-effort lines: each top-level key, and each list item by the first line (after the previous) naming it."""
+    lines: dict[Path, int] = {}
+    rows = text.splitlines()
+    start = next((n for n, row in enumerate(rows) if re.match(r"\s*\[\[?tool\.modelterms", row)), 0)
+    lines[()] = start + 1
+    if not isinstance(data, dict):
+        return lines
+    for key, value in data.items():
+        pattern = re.compile(rf"^\s*(\[\[?tool\.modelterms\.{re.escape(key)}\b|{re.escape(key)}\s*=)")
+        found = next((n for n in range(start, len(rows)) if pattern.match(rows[n])), start)
+        lines[(key,)] = found + 1
+        if isinstance(value, list):
+            cursor = found
+            for index, item in enumerate(value):
+                needle = item if isinstance(item, str) else next(
+                    (v for v in item.values() if isinstance(v, str)), None) if isinstance(item, dict) else None
+                hit = next((n for n in range(cursor, len(rows)) if needle and needle in rows[n]), None)
+                if hit is not None:
+                    cursor = hit
+                    lines[(key, index)] = hit + 1
+    return lines
+
+
+STARTER = """\
+# modelterms: the AI models this project uses, and what it does with them.
+# `modelterms check` (no arguments) checks exactly what is declared here.
+# Keys: see the README, "Project configuration". Validate with `modelterms validate modelterms.yaml`.
+
+use_case:                      # the same keys as a --use-case file; unset booleans are false
+  commercial: true             # used to earn revenue or for commercial advantage
+  serves_third_parties: true   # people outside the organisation use it
+  self_hosted: true            # you run the weights yourself
+  # monthly_active_users: 50000
+  # territories: [EU, US]      # where the product is offered
+  # licensee_country: DE       # where the organisation is domiciled
+  # purposes: []               # see rules/vocabulary.yaml
+
+models:                        # catalog ids or aliases: `modelterms models` lists them
+  - model: deepseek-ai/DeepSeek-R1
+    where: chat backend        # free text, shown in reports
+
+# policy:                      # your organisation's own rules (files relative to this one, or rules inline)
+#   - policies/no-proprietary-api.yaml
+
+# exceptions:                  # waivers: accepted findings, each with an expiry date
+#   - model: deepseek-ai/DeepSeek-R1
+#     rule: "*"                # a rule id, or * for every finding on that model
+#     reason: evaluation only
+#     approved_by: legal
+#     expires: 2026-12-31
+"""

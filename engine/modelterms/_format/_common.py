@@ -1,0 +1,42 @@
+"""What every output format says the same way: a finding's clause, a model's main reasons, its status."""
+
+from __future__ import annotations
+
+from .._model import Finding, Result, Verdict
+from .._report import Report
+
+
+def clause(finding: Finding) -> str:
+    """``llama-3.1 §2`` for a cited section, the license id alone for the whole document."""
+    citation = finding.citation
+    if citation.section in ("whole document", "license history"):
+        return citation.license
+    return f"{citation.license} §{citation.section}"
+
+
+def main_reasons(report: Report, result: Result, limit: int = 3) -> list[str]:
+    """The findings that decide the verdict, most severe first, each with its clause and any waiver."""
+    worst = [f for f in result.findings if f.verdict == result.verdict]
+    lines = []
+    for finding in worst[:limit]:
+        waiver = report.verdict_gate.waiver_for(result.model, finding)
+        tag = "[policy] " if finding.source == "policy" else ""
+        note = f" (waived until {waiver.expires}: {waiver.reason})" if waiver else ""
+        lines.append(f"{tag}{finding.message} [{clause(finding)}]{note}")
+    if len(worst) > limit:
+        lines.append(f"(+{len(worst) - limit} more)")
+    return lines
+
+
+def status(report: Report, result: Result) -> str:
+    """``FAIL``, ``waived`` or ``ok``: the result as the gate sees it."""
+    gate = report.verdict_gate
+    if result.model in gate.failing or result.model in gate.expired_models:
+        return "FAIL"
+    if gate.outstanding(result) != result.verdict:
+        return "waived"
+    return "ok"
+
+
+def level(verdict: Verdict) -> str:
+    return {Verdict.PERMITTED: "note", Verdict.RESTRICTED: "warning", Verdict.FORBIDDEN: "error"}[verdict]

@@ -1,0 +1,65 @@
+"""GitHub Actions workflow commands: annotations on the config line that declares each model.
+
+Errors for what fails the check, warnings for what needs attention below
+``--fail-on``, notices for waived findings. See GitHub's "Workflow commands"
+documentation for the escaping rules applied here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .._model import Verdict
+from .._report import Report
+from ._common import main_reasons, status
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _file(path: str) -> str:
+    absolute = Path(path).resolve()
+    try:
+        return absolute.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return os.fspath(absolute)
+
+
+def _command(kind: str, message: str, title: str, file: str | None = None, line: int | None = None) -> str:
+    props = [f"title={_property(title)}"]
+    if file:
+        props.insert(0, f"file={_property(_file(file))}")
+        if line:
+            props.insert(1, f"line={line}")
+    return f"::{kind} {','.join(props)}::{_data(message)}"
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    gate = report.verdict_gate
+    lines = []
+    for result in report.results:
+        state = status(report, result)
+        if result.verdict == Verdict.PERMITTED and state == "ok":
+            continue
+        kind = {"FAIL": "error", "waived": "notice"}.get(state, "warning")
+        declared = report.declared_at(result)
+        message = "\n".join(main_reasons(report, result))
+        title = f"modelterms: {report.label(result)} is {result.verdict.value}"
+        lines.append(_command(kind, message, title, declared.file if declared else None,
+                              declared.line if declared else None))
+    for _, waiver in gate.expired:
+        lines.append(_command("error", f"renew it with a new approval or fix the finding ({waiver.reason})",
+                              f"modelterms: waiver for {waiver.model} expired on {waiver.expires}",
+                              waiver.file, waiver.line))
+    for waiver in gate.stale:
+        lines.append(_command("warning", "it matches no finding; remove it",
+                              f"modelterms: stale waiver for {waiver.model} ({waiver.rule})", waiver.file, waiver.line))
+    verdict = "passed" if gate.passed else "failed"
+    lines.append(f"modelterms {verdict}: {len(report.results)} model(s) checked, fail on {gate.fail_on}")
+    return "\n".join(lines) + "\n"
