@@ -31,6 +31,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "model": {
         "id": STR, "name": STR, "vendor": STR, "access": STR, "weights": STR, "modalities": LIST,
         "released": STR, "training_code": BOOL, "training_data": STR,
+        "base_model": STR, "card_license": STR, "card_conflict": BOOL,
     },
     "license": {
         "id": STR, "name": STR, "kind": STR, "version": STR, "date": STR, "spdx": STR,
@@ -53,6 +54,7 @@ SUBJECTS = ("license", "grant", "threshold", "territory", "purpose", "obligation
 CONTEXT = ("use", "model", "license")
 #: Fields computed here rather than read from a file (documented in the README).
 DERIVED = {
+    "model.base_model", "model.card_license", "model.card_conflict",
     "license.primary", "license.has_grants", "threshold.actual", "territory.applies_to_model",
     "territory.domicile_excluded", "territory.places_excluded", "territory.places_excluded_count",
     "purpose.selected", "purpose.selected_count",
@@ -81,6 +83,9 @@ def model_values(model: ModelEntry, access: str | None) -> dict[str, Any]:
         "id": model.id, "name": model.name, "vendor": model.vendor, "access": access or model.access,
         "weights": data.get("weights"), "modalities": list(model.modalities), "released": model.released,
         "training_code": bool(data.get("training_code", False)), "training_data": data.get("training_data"),
+        # set only for model cards found by `scan` (see _scan.py); a catalog model has no card
+        "base_model": data.get("base_model"), "card_license": data.get("card_license"),
+        "card_conflict": bool(data.get("card_conflict", False)),
     }
 
 

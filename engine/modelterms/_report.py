@@ -28,6 +28,8 @@ class Report(NamedTuple):
     labels: Mapping[str, str] = {}
     #: rule id -> its description, for formats that describe their rules (SARIF)
     rule_descriptions: Mapping[str, str] = {}
+    #: result id -> how ``scan`` mapped that model card (path, mapped_by, declared license, ...)
+    cards: Mapping[str, Mapping[str, Any]] = {}
 
     @property
     def verdict_gate(self) -> Gate:
@@ -50,12 +52,15 @@ class Report(NamedTuple):
 
     def result_dict(self, result: Result) -> dict[str, Any]:
         declared = self.declarations.get(result.model, ())
-        return {
+        out = {
             **result.to_dict(),
             "findings": [self.finding_dict(result, finding) for finding in result.findings],
             "outstanding_verdict": self.verdict_gate.outstanding(result).value,
             "declared": [{"where": d.where, "file": d.file, "line": d.line} for d in declared],
         }
+        if result.model in self.cards:
+            out["card"] = dict(self.cards[result.model])
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``modelterms check --format json`` (schema_version 1)."""

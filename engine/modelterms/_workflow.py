@@ -20,7 +20,7 @@ from ._schema import suggest
 from ._yaml import Document
 
 #: Finding ids made outside the rule files, which a waiver may name.
-BUILT_IN_FINDINGS = (NO_LICENSE_IN_FORCE, "unknown-model-card", "card-license-conflict")
+BUILT_IN_FINDINGS = (NO_LICENSE_IN_FORCE, "unknown-model-card")
 
 
 class Setup(NamedTuple):
@@ -41,14 +41,7 @@ def load_setup(config: Config | None, models: Sequence[str] = (), licenses: Sequ
     neither, the whole catalog is checked. Every name (declared, given or
     waived) must be in the catalog: a typo is an error naming the config line.
     """
-    policy_sources: list[str | FsPath | Document] = list(policies)
-    if config is not None:
-        policy_sources = [*config.policy_files, *([config.inline_policy] if config.inline_policy else []),
-                          *policy_sources]
-        missing = [path for path in config.policy_files if not path.exists()]
-        raise_if([Problem(config.path, None, "policy", f"policy file {path} does not exist",
-                          "paths are relative to the config file") for path in missing])
-    catalog = Catalog.load(licenses=licenses, rules=rules, policies=policy_sources)
+    catalog = load_catalog(config, licenses, rules, policies)
     declarations: dict[str, list[Declaration]] = {}
     chosen: list[ModelEntry] | None = None
     if models:
@@ -66,6 +59,19 @@ def load_setup(config: Config | None, models: Sequence[str] = (), licenses: Sequ
                  {key: tuple(value) for key, value in declarations.items()}, waivers)
 
 
+def load_catalog(config: Config | None, licenses: Sequence[str] = (), rules: Sequence[str] = (),
+                 policies: Sequence[str] = ()) -> Catalog:
+    """The catalog with the config's policies (files, then inline rules) and then the command line's."""
+    policy_sources: list[str | FsPath | Document] = list(policies)
+    if config is not None:
+        policy_sources = [*config.policy_files, *([config.inline_policy] if config.inline_policy else []),
+                          *policy_sources]
+        missing = [path for path in config.policy_files if not path.exists()]
+        raise_if([Problem(config.path, None, "policy", f"policy file {path} does not exist",
+                          "paths are relative to the config file") for path in missing])
+    return Catalog.load(licenses=licenses, rules=rules, policies=policy_sources)
+
+
 def _unique(entries: Iterable[ModelEntry]) -> list[ModelEntry]:
     seen: dict[str, ModelEntry] = {}
     for entry in entries:
@@ -81,16 +87,20 @@ def _resolve(catalog: Catalog, name: str, file: str, line: int | None, key: str)
         raise UnknownModelError([Problem(file, line, key, f"unknown model `{name}`", hint)]) from None
 
 
+def waiver_rule_problems(catalog: Catalog, waivers: Iterable[Waiver]) -> list[Problem]:
+    """A waiver must name a rule that exists (or ``*``): a typo would otherwise waive nothing, silently."""
+    rule_ids = [rule.id for rule in catalog.rules] + list(BUILT_IN_FINDINGS)
+    return [Problem(w.file, w.line, f"{w.key}.rule", f"unknown rule `{w.rule}`",
+                    suggest(w.rule, rule_ids) or "use a rule id from the output, or *")
+            for w in waivers if w.rule != "*" and w.rule not in rule_ids]
+
+
 def _waivers(catalog: Catalog, config: Config | None) -> tuple[tuple[str, Waiver], ...]:
     if config is None:
         return ()
-    rule_ids = [rule.id for rule in catalog.rules] + list(BUILT_IN_FINDINGS)
-    problems, resolved = [], []
+    problems = waiver_rule_problems(catalog, config.waivers)
+    resolved = []
     for waiver in config.waivers:
-        if waiver.rule != "*" and waiver.rule not in rule_ids:
-            problems.append(Problem(waiver.file, waiver.line, f"{waiver.key}.rule", f"unknown rule `{waiver.rule}`",
-                                    suggest(waiver.rule, rule_ids) or "use a rule id from the output, or *"))
-            continue
         try:
             resolved.append((_resolve(catalog, waiver.model, waiver.file, waiver.line, f"{waiver.key}.model").id,
                              waiver))
@@ -106,3 +116,46 @@ def report_for(setup: Setup, use_case: UseCase, assumed: tuple[str, ...], fail_o
     return Report(use_case, assumed, results, gate, setup.declarations,
                   setup.config.path if setup.config else None,
                   rule_descriptions={rule.id: rule.description for rule in setup.catalog.rules})
+
+
+def scan_report(paths: Sequence[str], config: Config | None, use_case: UseCase, assumed: tuple[str, ...],
+                fail_on: str, licenses: Sequence[str] = (), rules: Sequence[str] = (),
+                policies: Sequence[str] = ()) -> Report:
+    """Map every model card under ``paths`` to the catalog and check each against the use case.
+
+    A waiver's ``model`` may name a card (its README path or folder), its repo
+    id, or the catalog model it maps to; one that names nothing found is stale.
+    """
+    from ._scan import Mapper, find_cards, read_card, unknown_result
+
+    catalog = load_catalog(config, licenses, rules, policies)
+    waivers = config.waivers if config else ()
+    raise_if(waiver_rule_problems(catalog, waivers))
+    mapper = Mapper(catalog, use_case.as_of)
+    mappings = []
+    for root in paths:
+        for path in find_cards(FsPath(root)):
+            card = read_card(path, _label(path))
+            if card is not None:
+                mappings.append(mapper.map(card))
+    mapped = [m.entry for m in mappings if m.entry is not None]
+    evaluated = {result.model: result for result in catalog.evaluate(use_case, mapped)} if mapped else {}
+    results = tuple(evaluated[m.card.label] if m.entry is not None else unknown_result(m) for m in mappings)
+    names = {m.card.label: {m.card.label.lower(), m.card.label.lower().rsplit("/", 1)[0],
+                            *(n.lower() for n in (m.card.repo_id, m.catalog_model) if n)} for m in mappings}
+    pairs = [(label, w) for w in waivers for label, known in names.items() if w.model.lower().rstrip("/") in known]
+    pairs += [(w.model, w) for w in waivers if not any(waiver is w for _, waiver in pairs)]  # matches nothing: stale
+    gate = judge(results, pairs, fail_on)
+    declarations = {m.card.label: (Declaration(m.card.label, None, m.card.path, m.card.line),) for m in mappings}
+    return Report(use_case, assumed, results, gate, declarations, config.path if config else None,
+                  rule_descriptions={rule.id: rule.description for rule in catalog.rules},
+                  cards={m.card.label: m.to_dict() for m in mappings})
+
+
+def _label(path: FsPath) -> str:
+    """A card's path as shown and as waivers name it: relative to the working directory when inside it."""
+    absolute = path.resolve()
+    try:
+        return absolute.relative_to(FsPath.cwd().resolve()).as_posix()
+    except ValueError:
+        return absolute.as_posix()

@@ -211,6 +211,33 @@ def check(models: tuple[str, ...], batch_file: str | None, output_format: str, f
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_use_case_options
+@_report_options
+@_catalog_options
+@_guard
+def scan(paths: tuple[str, ...], output_format: str, fail_on: str, output: str | None, policy_files: tuple[str, ...],
+         config_file: str | None, no_config: bool, license_dirs: tuple[str, ...], rule_files: tuple[str, ...],
+         **options: Any) -> None:
+    """Check the Hugging Face model cards (README.md front matter) found under PATHS.
+
+    Each card is mapped to the catalog by its repo id (its folders), its
+    base_model, or its declared license; a card none of these maps is reported
+    unknown and fails the check unless waived. The use case, policies and
+    waivers come from the project config and the options, as for `check`.
+
+    \b
+    Exit codes: 0 nothing unwaived at or above --fail-on, 1 something is, 2 bad input.
+    """
+    from ._workflow import scan_report
+
+    config = _project_config(config_file, no_config)
+    use_case, assumed = _use_case(options, config.use_case_document if config else None)
+    report = scan_report(paths, config, use_case, assumed, fail_on, license_dirs, rule_files, policy_files)
+    _finish(report, output_format, output)
+
+
+@main.command()
 @click.option("--force", is_flag=True, help="Overwrite an existing modelterms.yaml.")
 @click.argument("path", default="modelterms.yaml", type=click.Path(dir_okay=False))
 @_guard

@@ -19,7 +19,7 @@ def _wrap(lines: list[str]) -> str:
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    declared = bool(report.declarations)
+    declared = any(report.where(result) for result in report.results)
     rows = []
     for result in report.results:
         verdict = result.verdict.value
