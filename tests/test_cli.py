@@ -193,3 +193,13 @@ def test_validate_reports_ok_files() -> None:
     assert code == 0
     assert "ok: licenses/mit.yaml (license profile)" in out
     assert "ok: rules/core.yaml (rules)" in out
+
+
+def test_cli_offers_exactly_the_formats_that_exist() -> None:
+    # cli.py lists the formats itself so that --help imports no formatter; the two lists must agree.
+    from modelterms import cli
+    from modelterms._format import FORMATS
+
+    assert cli._FORMATS == FORMATS
+    for name in FORMATS:
+        assert (Path(cli.__file__).parent / "_format" / f"{name}.py").is_file()

@@ -48,3 +48,39 @@ def test_downstream_example_passes(modelterms_catalog) -> None:
     namespace: dict = {}
     exec(compile(snippet, "README.md", "exec"), namespace)
     namespace["test_shipped_models_stay_permitted"](modelterms_catalog)
+
+
+def test_ci_snippet_commands_work_on_the_sample_project(tmp_path: Path, monkeypatch) -> None:
+    """Every `modelterms` step of the README's GitHub Actions snippet, run in the sample project."""
+    import json
+    import shlex
+    import shutil
+
+    import jsonschema
+    from click.testing import CliRunner
+
+    from modelterms.cli import main
+
+    snippet = README.split("<!-- ci-snippet:start -->", 1)[1].split("<!-- ci-snippet:end -->", 1)[0]
+    steps = [line.split("run:", 1)[1].strip() for line in snippet.splitlines()
+             if line.strip().startswith("- run: modelterms")]
+    assert len(steps) == 3
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "tests" / "data" / "sample-project", project)
+    shutil.copytree(ROOT / "policies", project / "policies")
+    (project / ".git").mkdir()
+    monkeypatch.chdir(project)
+    codes = []
+    for step in steps:
+        command, _, redirect = step.partition(">>")
+        args = shlex.split(command)[1:]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code in (0, 1), result.stderr
+        codes.append(result.exit_code)
+        if redirect:
+            assert "## modelterms" in result.stdout  # the markdown that would land in the job summary
+    # The gate step fails on the sample project's policy violation; the report steps never fail the job.
+    assert codes == [1, 0, 0]
+    log = json.loads((project / "modelterms.sarif").read_text())
+    schema = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft4Validator(schema).validate(log)

@@ -41,7 +41,7 @@ class Card(NamedTuple):
     license_name: str | None
     license_link: str | None
     base_models: tuple[str, ...]
-    #: the line of the card's ``license:`` key (the front matter starts on line 2)
+    #: the line of the card's ``license:`` key
     line: int
 
 
@@ -81,9 +81,9 @@ def read_card(path: FsPath, label: str) -> Card | None:
     match = _FRONT_MATTER.match(text)
     if match is None:
         return None
-    document = parse(match.group(1), str(path))
+    document = parse("\n" + match.group(1), str(path))  # keep line numbers those of the file
     data = document.data if isinstance(document.data, dict) else {}
-    line = document.lines.get(("license",), 0) + 1
+    line = document.lines.get(("license",), 1)
     return Card(str(path), label, _repo_id(path), _strings(data.get("license")), _string(data.get("license_name")),
                 _string(data.get("license_link")), _strings(data.get("base_model")), line)
 
