@@ -50,7 +50,8 @@ def run_batch(path: str, setup: Setup, build: UseCaseBuilder, fail_on: str, outp
     bad = failed = False
     out: list[str] = []
     sink: TextIO | None = None if output else sys.stdout
-    with click.progressbar(length=len(lines), label="checking", file=sys.stderr) as progress:
+    with click.progressbar(length=len(lines), label="checking", file=sys.stderr,
+                           hidden=not sys.stderr.isatty()) as progress:
         for number, document, problems in _documents(path, lines):
             bad_line, failed_line = _one(number, document, problems, setup, build, fail_on, out, sink)
             bad, failed = bad or bad_line, failed or failed_line
