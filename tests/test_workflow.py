@@ -546,3 +546,36 @@ def test_batch_of_valid_lines_exits_with_the_gate(project: Path) -> None:
     code, out, _ = run("check", "--batch", "batch.jsonl", "--model", DEEPSEEK)
     assert code == 0  # MIT permits everything these lines ask
     assert [json.loads(line)["line"] for line in out.splitlines()] == [1, 2]
+
+
+def test_batch_progress_bar_only_on_a_terminal(project: Path) -> None:
+    """On a terminal, stderr shows click's progress bar; piped, stderr stays free of it."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    batch = project / "cases.jsonl"
+    batch.write_text('{"commercial": true}\n{"commercial": false}\n', "utf-8")
+    command = [sys.executable, "-m", "modelterms", "check", "--batch", str(batch), "--model", DEEPSEEK]
+    env = {**os.environ, "MODELTERMS_NO_CACHE": "1"}
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=slave, env=env, timeout=120)
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the terminal closed: everything has been read
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+    assert proc.returncode == 0
+    assert [json.loads(line)["line"] for line in proc.stdout.decode().splitlines()] == [1, 2]
+    assert b"checking" in seen and b"100%" in seen
+    piped = subprocess.run(command, capture_output=True, env=env, timeout=120)
+    assert piped.returncode == 0 and b"checking" not in piped.stderr
