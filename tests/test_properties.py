@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from modelterms import Catalog, Citation, UseCase, strategies
 from modelterms._facts import build
 from modelterms._format.json import render as render_json
+from modelterms._gate import judge
 from modelterms._report import Report
 from modelterms.cli import main
 
@@ -71,7 +72,7 @@ def test_adding_a_rule_is_never_more_permissive(tmp_path_factory: pytest.TempPat
 
 def _json(catalog: Catalog, use: UseCase, models: list[str]) -> str:
     results = sorted(catalog.evaluate(use, models), key=lambda result: result.model)
-    return render_json(Report(use, (), tuple(results)))
+    return render_json(Report(use, (), tuple(results), judge(results, (), "forbidden")))
 
 
 @SLOW

@@ -74,7 +74,7 @@ def _one(number: int, document: Document | None, problems: list[Problem], setup:
         except ModelTermsError as exc:
             problems = list(exc.problems)
         else:
-            failed = not report.verdict_gate.passed
+            failed = not report.gate.passed
             _write({"line": number, **report.to_dict()}, out, sink)
     for problem in problems:
         click.echo(f"error: {problem.render()}", err=True)

@@ -54,7 +54,6 @@ class Waiver(NamedTuple):
 
 class Config(NamedTuple):
     path: str
-    use_case: dict[str, Any]
     use_case_document: Document
     models: tuple[Declaration, ...]
     policy_files: tuple[FsPath, ...]
@@ -112,7 +111,7 @@ def load_config(path: str | FsPath) -> Config:
     use_case = Document(document.name, data.get("use_case") or {},
                         {path[1:]: line for path, line in document.lines.items() if path[:1] == ("use_case",)},
                         rename={(): ("use_case",)})
-    return Config(str(path), dict(use_case.data), use_case, tuple(declarations), tuple(policy_files),
+    return Config(str(path), use_case, tuple(declarations), tuple(policy_files),
                   _inline_policy(document, inline), waivers)
 
 

@@ -49,13 +49,14 @@ class Gate(NamedTuple):
         live = [f.verdict for f in result.findings if self.waiver_for(result.model, f) is None]
         return max(live, key=lambda verdict: verdict.severity, default=Verdict.PERMITTED)
 
-    def messages(self) -> list[str]:
-        """What a person must act on, one line each (expired first: they fail the check)."""
-        lines = [f"{w.file}:{w.line}: waiver for {w.model} ({w.rule}) expired on {w.expires}; "
-                 "renew it with a new approval or fix the finding" for _, w in self.expired]
-        lines += [f"{w.file}:{w.line}: waiver for {w.model} ({w.rule}) matches no finding; remove it (stale)"
-                  for w in self.stale]
-        return lines
+    def messages(self) -> list[tuple[str, str]]:
+        """``(level, text)`` for what a person must act on: ``error`` for expired waivers (they fail the check),
+        ``warning`` for stale ones."""
+        out = [("error", f"{w.file}:{w.line}: waiver for {w.model} ({w.rule}) expired on {w.expires}; "
+                         "renew it with a new approval or fix the finding") for _, w in self.expired]
+        out += [("warning", f"{w.file}:{w.line}: waiver for {w.model} ({w.rule}) matches no finding; remove it "
+                            "(stale)") for w in self.stale]
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {

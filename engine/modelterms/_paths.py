@@ -27,3 +27,13 @@ def bundled_rules() -> Path:
 
 def vocabulary_file() -> Path:
     return bundled_rules() / "vocabulary.yaml"
+
+
+def relative_to_cwd(path: str | Path) -> str | None:
+    """``path`` relative to the working directory (the repository root in CI), with forward slashes; None when
+    it lies outside. Reports name files this way so that CI annotations and waivers match what users see."""
+    absolute = Path(path).resolve()
+    try:
+        return absolute.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return None

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from ._config import Declaration
-from ._gate import Gate, judge
+from ._gate import Gate
 from ._model import Finding, Result, UseCase
 
 SCHEMA_VERSION = 1
@@ -20,7 +20,8 @@ class Report(NamedTuple):
     use_case: UseCase
     assumed: tuple[str, ...]
     results: tuple[Result, ...]
-    gate: Gate | None = None
+    #: pass or fail, and which findings are waived (see _gate.judge)
+    gate: Gate
     #: model id -> where the project declares it (config file, line, free-text ``where``)
     declarations: Mapping[str, tuple[Declaration, ...]] = {}
     config: str | None = None
@@ -30,10 +31,6 @@ class Report(NamedTuple):
     rule_descriptions: Mapping[str, str] = {}
     #: result id -> how ``scan`` mapped that model card (path, mapped_by, declared license, ...)
     cards: Mapping[str, Mapping[str, Any]] = {}
-
-    @property
-    def verdict_gate(self) -> Gate:
-        return self.gate if self.gate is not None else judge(self.results, (), "forbidden")
 
     def label(self, result: Result) -> str:
         return self.labels.get(result.model, result.model)
@@ -47,7 +44,7 @@ class Report(NamedTuple):
         return found[0] if found else None
 
     def finding_dict(self, result: Result, finding: Finding) -> dict[str, Any]:
-        waiver = self.verdict_gate.waiver_for(result.model, finding)
+        waiver = self.gate.waiver_for(result.model, finding)
         return {**finding.to_dict(), "waiver": None if waiver is None else waiver.to_dict()}
 
     def result_dict(self, result: Result) -> dict[str, Any]:
@@ -55,7 +52,7 @@ class Report(NamedTuple):
         out = {
             **result.to_dict(),
             "findings": [self.finding_dict(result, finding) for finding in result.findings],
-            "outstanding_verdict": self.verdict_gate.outstanding(result).value,
+            "outstanding_verdict": self.gate.outstanding(result).value,
             "declared": [{"where": d.where, "file": d.file, "line": d.line} for d in declared],
         }
         if result.model in self.cards:
@@ -73,5 +70,5 @@ class Report(NamedTuple):
             "use_case": self.use_case.to_dict(),
             "assumed_defaults": list(self.assumed),
             "results": [self.result_dict(result) for result in self.results],
-            "gate": self.verdict_gate.to_dict(),
+            "gate": self.gate.to_dict(),
         }

@@ -15,6 +15,7 @@ from ._config import Config, Declaration, Waiver
 from ._errors import InputError, Problem, UnknownModelError, raise_if
 from ._gate import judge
 from ._model import ModelEntry, UseCase
+from ._paths import relative_to_cwd
 from ._report import Report
 from ._schema import suggest
 from ._yaml import Document
@@ -115,20 +116,18 @@ def report_for(setup: Setup, use_case: UseCase, assumed: tuple[str, ...], fail_o
     gate = judge(results, setup.waivers, fail_on)
     return Report(use_case, assumed, results, gate, setup.declarations,
                   setup.config.path if setup.config else None,
-                  rule_descriptions={rule.id: rule.description for rule in setup.catalog.rules})
+                  rule_descriptions=_rule_descriptions(setup.catalog))
 
 
-def scan_report(paths: Sequence[str], config: Config | None, use_case: UseCase, assumed: tuple[str, ...],
-                fail_on: str, licenses: Sequence[str] = (), rules: Sequence[str] = (),
-                policies: Sequence[str] = ()) -> Report:
-    """Map every model card under ``paths`` to the catalog and check each against the use case.
+def scan_report(paths: Sequence[str], catalog: Catalog, config: Config | None, use_case: UseCase,
+                assumed: tuple[str, ...], fail_on: str) -> Report:
+    """Map every model card under ``paths`` to ``catalog`` (see ``load_catalog``) and check each against the use case.
 
     A waiver's ``model`` may name a card (its README path or folder), its repo
     id, or the catalog model it maps to; one that names nothing found is stale.
     """
     from ._scan import Mapper, find_cards, read_card, unknown_result
 
-    catalog = load_catalog(config, licenses, rules, policies)
     waivers = config.waivers if config else ()
     raise_if(waiver_rule_problems(catalog, waivers))
     mapper = Mapper(catalog, use_case.as_of)
@@ -148,14 +147,14 @@ def scan_report(paths: Sequence[str], config: Config | None, use_case: UseCase, 
     gate = judge(results, pairs, fail_on)
     declarations = {m.card.label: (Declaration(m.card.label, None, m.card.path, m.card.line),) for m in mappings}
     return Report(use_case, assumed, results, gate, declarations, config.path if config else None,
-                  rule_descriptions={rule.id: rule.description for rule in catalog.rules},
+                  rule_descriptions=_rule_descriptions(catalog),
                   cards={m.card.label: m.to_dict() for m in mappings})
 
 
 def _label(path: FsPath) -> str:
     """A card's path as shown and as waivers name it: relative to the working directory when inside it."""
-    absolute = path.resolve()
-    try:
-        return absolute.relative_to(FsPath.cwd().resolve()).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+    return relative_to_cwd(path) or path.resolve().as_posix()
+
+
+def _rule_descriptions(catalog: Catalog) -> dict[str, str]:
+    return {rule.id: rule.description for rule in catalog.rules}

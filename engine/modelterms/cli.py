@@ -62,9 +62,14 @@ def _load_catalog(license_dirs: tuple[str, ...], rule_files: tuple[str, ...]) ->
     from ._catalog import Catalog
 
     catalog = Catalog.load(licenses=license_dirs, rules=rule_files)
+    _print_notices(catalog)
+    return catalog
+
+
+def _print_notices(catalog: Any) -> None:
+    """Which bundled entries the user's files replaced: on stderr, so that no output format carries them."""
     for notice in catalog.notices:
         click.echo(notice, err=True)
-    return catalog
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -160,9 +165,9 @@ def _finish(report: Any, output_format: str, output: str | None) -> NoReturn:
 
     color = output is None and _color(sys.stdout)
     _emit(formatter(output_format)(report, color=color), output)
-    gate = report.verdict_gate
-    for line in gate.messages():
-        click.echo(("error: " if "expired" in line else "warning: ") + line, err=True)
+    gate = report.gate
+    for level, message in gate.messages():
+        click.echo(f"{level}: {message}", err=True)
     sys.exit(EXIT_OK if gate.passed else EXIT_FAIL)
 
 
@@ -191,8 +196,7 @@ def check(models: tuple[str, ...], batch_file: str | None, output_format: str, f
 
     config = _project_config(config_file, no_config)
     setup = load_setup(config, models, license_dirs, rule_files, policy_files)
-    for notice in setup.catalog.notices:
-        click.echo(notice, err=True)
+    _print_notices(setup.catalog)
     if batch_file is not None:
         from ._batch import run_batch
         from ._yaml import Document
@@ -200,7 +204,7 @@ def check(models: tuple[str, ...], batch_file: str | None, output_format: str, f
         if output_format not in ("table", "json") or options["use_case_file"]:
             raise click.UsageError("--batch reads its use cases from the file and writes JSON Lines: "
                                    "leave out --use-case, and --format other than json")
-        base = config.use_case if config else {}
+        base = config.use_case_document.data if config else {}
 
         def per_line(line: Document) -> tuple[Any, tuple[str, ...]]:
             return _use_case(options, Document(line.name, {**base, **line.data}, line.lines))
@@ -229,11 +233,13 @@ def scan(paths: tuple[str, ...], output_format: str, fail_on: str, output: str |
     \b
     Exit codes: 0 nothing unwaived at or above --fail-on, 1 something is, 2 bad input.
     """
-    from ._workflow import scan_report
+    from ._workflow import load_catalog, scan_report
 
     config = _project_config(config_file, no_config)
     use_case, assumed = _use_case(options, config.use_case_document if config else None)
-    report = scan_report(paths, config, use_case, assumed, fail_on, license_dirs, rule_files, policy_files)
+    catalog = load_catalog(config, license_dirs, rule_files, policy_files)
+    _print_notices(catalog)
+    report = scan_report(paths, catalog, config, use_case, assumed, fail_on)
     _finish(report, output_format, output)
 
 

@@ -19,7 +19,7 @@ def main_reasons(report: Report, result: Result, limit: int = 3) -> list[str]:
     worst = [f for f in result.findings if f.verdict == result.verdict]
     lines = []
     for finding in worst[:limit]:
-        waiver = report.verdict_gate.waiver_for(result.model, finding)
+        waiver = report.gate.waiver_for(result.model, finding)
         tag = "[policy] " if finding.source == "policy" else ""
         note = f" (waived until {waiver.expires}: {waiver.reason})" if waiver else ""
         lines.append(f"{tag}{finding.message} [{clause(finding)}]{note}")
@@ -30,7 +30,7 @@ def main_reasons(report: Report, result: Result, limit: int = 3) -> list[str]:
 
 def status(report: Report, result: Result) -> str:
     """``FAIL``, ``waived`` or ``ok``: the result as the gate sees it."""
-    gate = report.verdict_gate
+    gate = report.gate
     if result.model in gate.failing or result.model in gate.expired_models:
         return "FAIL"
     if gate.outstanding(result) != result.verdict:

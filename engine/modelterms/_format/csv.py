@@ -23,7 +23,7 @@ def render(report: Report, *, color: bool = False) -> str:
     writer.writerow(HEADER)
     for result in report.results:
         for finding in result.findings:
-            waiver = report.verdict_gate.waiver_for(result.model, finding)
+            waiver = report.gate.waiver_for(result.model, finding)
             row = (report.label(result), report.where(result), result.license or "", result.verdict.value,
                    status(report, result), finding.rule, finding.verdict.value, finding.source, finding.message,
                    finding.citation.license, finding.citation.section, finding.citation.url, finding.remedy or "",

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from .._model import Verdict
+from .._paths import relative_to_cwd
 from .._report import Report
 from ._common import main_reasons, status
 
@@ -24,11 +25,7 @@ def _property(text: str) -> str:
 
 
 def _file(path: str) -> str:
-    absolute = Path(path).resolve()
-    try:
-        return absolute.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return os.fspath(absolute)
+    return relative_to_cwd(path) or os.fspath(Path(path).resolve())
 
 
 def _command(kind: str, message: str, title: str, file: str | None = None, line: int | None = None) -> str:
@@ -41,7 +38,7 @@ def _command(kind: str, message: str, title: str, file: str | None = None, line:
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    gate = report.verdict_gate
+    gate = report.gate
     lines = []
     for result in report.results:
         state = status(report, result)

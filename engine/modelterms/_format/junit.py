@@ -9,7 +9,7 @@ from ._common import clause, main_reasons, status
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    gate = report.verdict_gate
+    gate = report.gate
     failures = sum(status(report, result) == "FAIL" for result in report.results)
     counts = {"tests": str(len(report.results)), "failures": str(failures), "errors": "0", "time": "0.000"}
     root = ET.Element("testsuites", {"name": "modelterms", **counts})  # the JUnit schema has no `skipped` here

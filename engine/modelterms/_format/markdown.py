@@ -15,7 +15,7 @@ def _cell(text: str) -> str:
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    gate = report.verdict_gate
+    gate = report.gate
     outcome = "passed" if gate.passed else "**failed**"
     lines = [f"## modelterms: {outcome} ({len(report.results)} model(s), fail on {gate.fail_on})", ""]
     lines += ["| model | where | license | verdict | status | main reasons | obligations |",
@@ -34,7 +34,7 @@ def render(report: Report, *, color: bool = False) -> str:
                   f"{_cell(w.approved_by)} until {w.expires}: {_cell(w.reason)}" for r, f, w in waived]
     if gate.expired or gate.stale:
         lines += ["", "### Waivers needing attention", ""]
-        lines += [f"- {_cell(message)}" for message in gate.messages()]
+        lines += [f"- {level}: {_cell(message)}" for level, message in gate.messages()]
     use = report.use_case
     source = f" (from `{_cell(report.config)}`)" if report.config else ""
     lines += ["", f"Use case{source} as of {use.as_of}; defaults assumed for: "

@@ -14,6 +14,7 @@ from typing import Any
 
 from .._config import Waiver
 from .._model import Finding, Result, Verdict
+from .._paths import relative_to_cwd
 from .._report import Report
 from ._common import clause, level
 
@@ -25,12 +26,7 @@ _WAIVER_RULES = {
 
 
 def _uri(path: str) -> str:
-    """Relative to the working directory (the repository root in CI) when inside it, with forward slashes."""
-    absolute = Path(path).resolve()
-    try:
-        return absolute.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return absolute.as_uri()
+    return relative_to_cwd(path) or Path(path).resolve().as_uri()
 
 
 def _location(file: str, line: int | None) -> dict[str, Any]:
@@ -62,7 +58,7 @@ def _finding_result(report: Report, result: Result, finding: Finding, rule_index
     }
     if declared is not None:
         entry["locations"] = [_location(declared.file, declared.line)]
-    waiver = report.verdict_gate.waiver_for(result.model, finding)
+    waiver = report.gate.waiver_for(result.model, finding)
     if waiver is not None:
         entry["suppressions"] = [{"kind": "external", "status": "accepted",
                                   "justification": f"{waiver.reason} (approved by {waiver.approved_by}, "
@@ -96,7 +92,7 @@ def render(report: Report, *, color: bool = False) -> str:
                 continue
             index = index_of(finding.rule, report.rule_descriptions.get(finding.rule, ""), finding.citation.url)
             results.append(_finding_result(report, result, finding, index))
-    gate = report.verdict_gate
+    gate = report.gate
     for _, waiver in gate.expired:
         results.append(_waiver_result("waiver-expired", waiver, index_of("waiver-expired", _WAIVER_RULES[
             "waiver-expired"]), f"The waiver for {waiver.model} ({waiver.rule}) expired on {waiver.expires}."))

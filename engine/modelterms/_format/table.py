@@ -39,7 +39,7 @@ def render(report: Report, *, color: bool = False) -> str:
     use = report.use_case
     assumed = ", ".join(report.assumed) if report.assumed else "none"
     source = f" from {report.config}" if report.config else ""
-    gate = report.verdict_gate
+    gate = report.gate
     failing = sum(status(report, result) == "FAIL" for result in report.results)
     outcome = "passed" if gate.passed else f"FAILED: {failing} of {len(report.results)} model(s)"
     return (f"{table}\nUse case{f' {use.name!r}' if use.name else ''}{source} as of {use.as_of}; "
