@@ -104,6 +104,10 @@ def parse(text: str, name: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
+        if "nesting depth" in str(exc.problem):
+            # libyaml (0.2.5+, under PyYAML 6.0.4+) stops at its own depth limit before our builder sees the node;
+            # report it as the builder does, whichever of the two limits is met first.
+            raise InputError([Problem(name, line, "", f"nests deeper than {MAX_DEPTH} levels")]) from None
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         raise InputError([Problem(name, line, "", f"is not valid YAML: {message}")]) from None
     except yaml.YAMLError as exc:
