@@ -42,7 +42,8 @@ def catalog_block() -> str:
                      f"{row['access']} | {row['weights']} | {'yes' if row['osi_approved'] else 'no'} |")
     lines += ["", f"{len(rows)} models over {len(catalog.licenses)} license documents:", ""]
     for profile in catalog.licenses.values():
-        lines.append(f"- `{profile.id}`: [{profile.name}]({profile.url}) ({profile.kind})")
+        gaps = f" **Incomplete:** {' '.join(profile.data['gaps'].split())}" if profile.data.get("gaps") else ""
+        lines.append(f"- `{profile.id}`: [{profile.name}]({profile.url}) ({profile.kind}){gaps}")
     return "\n".join(lines)
 
 

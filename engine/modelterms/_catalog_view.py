@@ -103,6 +103,8 @@ def _license_text(profile: LicenseProfile) -> str:
     lines = [f"{data['name']} ({data['id']})",
              f"  kind: {data['kind']}; SPDX: {data['spdx']}; OSI-approved: {'yes' if profile.osi_approved else 'no'}",
              f"  version: {data.get('version', '-')}; date: {data.get('date', '-')}", f"  text: {data['url']}"]
+    if data.get("gaps"):
+        lines += _wrap(f"INCOMPLETE: {data['gaps']}", "  ")
     lines += _wrap(data["summary"], "  ")
     if "grants" in data:
         lines.append("  grants:")

@@ -34,8 +34,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "base_model": STR, "card_license": STR, "card_conflict": BOOL,
     },
     "license": {
-        "id": STR, "name": STR, "kind": STR, "version": STR, "date": STR, "spdx": STR,
-        "osi_approved": BOOL, "primary": BOOL, "has_grants": BOOL,
+        "id": STR, "name": STR, "kind": STR, "version": STR, "date": STR, "spdx": STR, "url": STR, "gaps": STR,
+        "osi_approved": BOOL, "primary": BOOL, "has_grants": BOOL, "incomplete": BOOL, "incorporated": BOOL,
     },
     "grant": {"name": STR, "value": STR, "condition": STR, "summary": STR, "excludes_competitors": BOOL},
     "threshold": {
@@ -48,14 +48,15 @@ FIELDS: dict[str, dict[str, str]] = {
         "places_excluded_count": INT,
     },
     "purpose": {"tags": LIST, "summary": STR, "selected": LIST, "selected_count": INT},
-    "obligation": {"type": STR, "trigger": STR, "text": STR, "summary": STR},
+    "obligation": {"type": STR, "trigger": STR, "text": STR, "policy": STR, "summary": STR},
 }
 SUBJECTS = ("license", "grant", "threshold", "territory", "purpose", "obligation")
 CONTEXT = ("use", "model", "license")
 #: Fields computed here rather than read from a file (documented in the README).
 DERIVED = {
     "model.base_model", "model.card_license", "model.card_conflict",
-    "license.primary", "license.has_grants", "threshold.actual", "territory.applies_to_model",
+    "license.primary", "license.has_grants", "license.incomplete", "license.incorporated",
+    "threshold.actual", "territory.applies_to_model",
     "territory.domicile_excluded", "territory.places_excluded", "territory.places_excluded_count",
     "purpose.selected", "purpose.selected_count",
 }
@@ -89,13 +90,21 @@ def model_values(model: ModelEntry, access: str | None) -> dict[str, Any]:
     }
 
 
-def license_values(profile: LicenseProfile, primary: bool) -> dict[str, Any]:
+def license_values(profile: LicenseProfile, primary: bool, incorporated: bool = False) -> dict[str, Any]:
+    """``incorporated``: another document in force names this one as the policy it incorporates."""
     data = profile.data
     return {
         "id": profile.id, "name": profile.name, "kind": profile.kind, "version": data.get("version"),
-        "date": data.get("date"), "spdx": data.get("spdx"), "osi_approved": profile.osi_approved,
-        "primary": primary, "has_grants": "grants" in data,
+        "date": data.get("date"), "spdx": data.get("spdx"), "url": profile.url, "gaps": data.get("gaps"),
+        "osi_approved": profile.osi_approved, "primary": primary, "has_grants": "grants" in data,
+        "incomplete": "gaps" in data, "incorporated": incorporated,
     }
+
+
+def incorporated_policies(profiles: tuple[LicenseProfile, ...]) -> frozenset[str]:
+    """Ids of the policy documents that the other documents of one period incorporate (obligation ``policy:``)."""
+    return frozenset(str(item["policy"]) for profile in profiles
+                     for item in profile.data.get("obligations", ()) if item.get("policy") is not None)
 
 
 def term_values(term: Term, use: Mapping[str, Any], model: Mapping[str, Any]) -> dict[str, Any]:
@@ -147,8 +156,9 @@ def prepare(model: ModelEntry, access: str | None, profiles: tuple[LicenseProfil
     """Facts for one model and period, minus the use case: cacheable for the catalog's lifetime."""
     out = []
     model_map = model_values(model, access)
+    incorporated = incorporated_policies(profiles)
     for position, profile in enumerate(profiles):
-        license_map = license_values(profile, position == 0)
+        license_map = license_values(profile, position == 0, profile.id in incorporated)
         for term in profile.terms:
             paths = wanted.get(term.subject)
             if paths is None:

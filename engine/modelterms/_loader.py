@@ -100,6 +100,7 @@ def build_profile(document: Document) -> LicenseProfile:
                 fields.setdefault("remedy", None)
             elif subject == "obligation":
                 fields.setdefault("text", None)
+                fields.setdefault("policy", None)
             terms.append(Term(subject, fields, _citation(data["id"], item["cite"])))
     return LicenseProfile(id=data["id"], name=data["name"], kind=data["kind"], url=data["url"],
                           data=data, terms=tuple(terms), source=document.name)
@@ -248,9 +249,11 @@ class Sources:
         table[item.id] = item
 
     def cross_check(self) -> None:
-        """Problems only visible across files: dangling license ids, clashing aliases."""
+        """Problems only visible across files: dangling license and policy ids, clashing aliases."""
         for source in sorted({model.source for model in self.models.values()}):
             self.problems += _dangling_licenses(self.documents[source], set(self.profiles))
+        for profile in self.profiles.values():
+            self.problems += _dangling_policies(self.documents[profile.source], set(self.profiles))
         names: dict[str, str] = {}
         for model in self.models.values():
             document = self.documents[model.source]
@@ -318,6 +321,8 @@ def validate_paths(paths: Iterable[str], kind: str | None = None) -> list[tuple[
     for document, detected, index in checked:
         if detected == "models" and not out[index][2]:
             out[index][2].extend(_dangling_licenses(document, known_licenses))
+        elif detected == "license" and not out[index][2]:
+            out[index][2].extend(_dangling_policies(document, known_licenses))
     return out
 
 
@@ -347,3 +352,11 @@ def _dangling_licenses(document: Document, known: set[str]) -> list[Problem]:
                         suggest(license_id, list(known)) or "add licenses/<id>.yaml"))
     return problems
 
+
+
+def _dangling_policies(document: Document, known: set[str]) -> list[Problem]:
+    """An obligation's ``policy:`` must name a profile: a typo would silently list the policy twice."""
+    return [document.problem(("obligations", index, "policy"), f"names policy `{item['policy']}`, which has no profile",
+                             suggest(item["policy"], list(known)) or "add licenses/<id>.yaml or remove `policy:`")
+            for index, item in enumerate(document.data.get("obligations", []))
+            if item.get("policy") is not None and item["policy"] not in known]

@@ -118,7 +118,8 @@ def license_profiles(license_id: str | None = None) -> st.SearchStrategy[dict[st
         optional={"grants": st.fixed_dictionaries({name: _grant() for name in _GRANTS}),
                   "thresholds": st.lists(threshold, max_size=2), "territories": st.lists(territory, max_size=2),
                   "prohibited_purposes": st.lists(purpose, max_size=3),
-                  "obligations": st.lists(obligation, max_size=3)})
+                  "obligations": st.lists(obligation, max_size=3),
+                  "gaps": st.just("Part of the text was not found.")})
 
 
 def model_entries(license_ids: list[str], model_id: str = "acme/generated") -> st.SearchStrategy[dict[str, Any]]:
