@@ -103,7 +103,7 @@ def test_a_profile_with_gaps_never_yields_permitted(tmp_path_factory: pytest.Tem
     assert "profile-incomplete" in {finding.rule for finding in result.findings}
 
 
-@pytest.mark.parametrize("model_id", ["manus/manus", "tiiuae/Falcon3-10B-Instruct"])
+@pytest.mark.parametrize("model_id", ["manus/manus", "baidu/ernie-x1", "tiiuae/Falcon3-10B-Instruct"])
 def test_bundled_incomplete_profiles_say_so_in_every_answer(modelterms_catalog: Catalog, model_id: str) -> None:
     (result,) = modelterms_catalog.evaluate(UseCase(as_of="2026-01-01"), [model_id])
     (finding,) = [f for f in result.findings if f.rule == "profile-incomplete"]
