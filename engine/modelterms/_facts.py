@@ -90,8 +90,8 @@ def model_values(model: ModelEntry, access: str | None) -> dict[str, Any]:
     }
 
 
-def license_values(profile: LicenseProfile, primary: bool, incorporated: bool = False) -> dict[str, Any]:
-    """``incorporated``: another document in force names this one as the policy it incorporates."""
+def license_values(profile: LicenseProfile, primary: bool, incorporated: bool) -> dict[str, Any]:
+    """``incorporated``: a document in force names this one as the policy it incorporates."""
     data = profile.data
     return {
         "id": profile.id, "name": profile.name, "kind": profile.kind, "version": data.get("version"),
@@ -102,7 +102,10 @@ def license_values(profile: LicenseProfile, primary: bool, incorporated: bool = 
 
 
 def incorporated_policies(profiles: tuple[LicenseProfile, ...]) -> frozenset[str]:
-    """Ids of the policy documents that the other documents of one period incorporate (obligation ``policy:``)."""
+    """Ids of the policies that the documents of one period incorporate through an obligation's ``policy:``.
+
+    A policy may name itself when its own profile carries the licence's incorporation clause (``c4ai-aup``).
+    """
     return frozenset(str(item["policy"]) for profile in profiles
                      for item in profile.data.get("obligations", ()) if item.get("policy") is not None)
 

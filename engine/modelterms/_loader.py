@@ -353,7 +353,6 @@ def _dangling_licenses(document: Document, known: set[str]) -> list[Problem]:
     return problems
 
 
-
 def _dangling_policies(document: Document, known: set[str]) -> list[Problem]:
     """An obligation's ``policy:`` must name a profile: a typo would silently list the policy twice."""
     return [document.problem(("obligations", index, "policy"), f"names policy `{item['policy']}`, which has no profile",

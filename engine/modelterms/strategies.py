@@ -91,7 +91,10 @@ def _grant() -> st.SearchStrategy[dict[str, Any]]:
 
 
 def license_profiles(license_id: str | None = None) -> st.SearchStrategy[dict[str, Any]]:
-    """Valid license-profile dicts; ``license_id`` fixes the id."""
+    """Valid license-profile dicts; ``license_id`` fixes the id.
+
+    Some carry ``gaps``; none gives an obligation ``policy:``, which must name a profile that exists.
+    """
     tags = sorted(vocabulary())
     threshold = st.fixed_dictionaries({
         "metric": st.sampled_from(["monthly_active_users", "monthly_revenue_usd", "annual_revenue_usd"]),
