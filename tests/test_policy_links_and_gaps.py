@@ -112,7 +112,7 @@ def test_bundled_incomplete_profiles_say_so_in_every_answer(modelterms_catalog: 
     assert finding.remedy is not None and finding.remedy.startswith("Read the full terms at http")
 
 
-def test_gaps_show_in_show_and_in_the_license_list(modelterms_catalog: Catalog) -> None:
+def test_gaps_show_in_show_as_text_and_json(modelterms_catalog: Catalog) -> None:
     result = CliRunner().invoke(main, ["show", "tii-falcon-license-2024-12"])
     assert result.exit_code == 0
     assert "  INCOMPLETE: The acceptable use policy this licence incorporates" in result.output
