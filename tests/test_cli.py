@@ -80,7 +80,7 @@ def test_unknown_model_suggests_the_nearest() -> None:
     code, _, err = run("check", "--model", "meta-llama/Llama-3.1-8B-Instruc")
     assert code == 2
     assert "unknown model `meta-llama/Llama-3.1-8B-Instruc`" in err
-    assert "did you mean `meta-llama/Llama-3.1-8B-Instruct`?" in err
+    assert "did you mean `meta-llama/Llama-3.1-8B-Instruct`" in err
 
 
 def test_model_lookup_is_case_insensitive_and_takes_aliases() -> None:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from pathlib import Path as FsPath
 
 from . import _engine
 from ._errors import EvaluationError, Problem, UnknownModelError, raise_if
 from ._facts import Prepared, build, prepare
 from ._model import Citation, CompiledRules, Finding, LicenseProfile, ModelEntry, Result, Rule, UseCase, Verdict
+from ._names import ModelIndex, unknown
 from ._paths import bundled_licenses, bundled_rules
 from ._render import render
-from ._schema import suggest
 from ._yaml import Document
 
 NO_LICENSE_IN_FORCE = "no-license-in-force"
@@ -88,15 +89,39 @@ class Catalog:
             self._prepared[key] = prepare(model, period.access, profiles, self.compiled.wanted)
         return self._prepared[key]
 
+    @cached_property
+    def _index(self) -> ModelIndex:
+        return ModelIndex.build(self.models)
+
     def find_model(self, name: str) -> ModelEntry:
-        """A model by catalog id or alias, case-insensitively; UnknownModelError suggests the nearest."""
-        wanted = name.lower()
-        for model in self.models:
-            if wanted == model.id.lower() or wanted in (alias.lower() for alias in model.aliases):
-                return model
-        names = [model.id for model in self.models] + [a for model in self.models for a in model.aliases]
-        hint = suggest(name, names) or "run `modelterms models` to list the catalog"
-        raise UnknownModelError([Problem("--model", None, "", f"unknown model `{name}`", hint)])
+        """A model by catalog id, alias, bare repo name or provider-prefixed API id, case-insensitively.
+
+        UnknownModelError suggests the nearest names; an unknown name is never
+        resolved to a guess.
+        """
+        found = self._index.lookup(name)
+        if found is None:
+            raise unknown([name], self._index)
+        return found
+
+    def find_models(self, names: Iterable[str]) -> list[ModelEntry]:
+        """Each named model, in order; one UnknownModelError lists every unknown name, not only the first."""
+        found: list[ModelEntry] = []
+        missing: list[str] = []
+        problems: list[Problem] = []
+        for name in names:
+            try:
+                model = self._index.lookup(name)
+            except UnknownModelError as exc:  # ambiguous
+                problems += exc.problems
+                continue
+            if model is None:
+                missing.append(name)
+            else:
+                found.append(model)
+        if missing or problems:
+            raise UnknownModelError(problems + list(unknown(missing, self._index).problems))
+        return found
 
     def find_license(self, license_id: str) -> LicenseProfile | None:
         return self.licenses.get(license_id) or next(
@@ -109,8 +134,12 @@ class Catalog:
         EvaluationError if any license document in force was not covered by a
         rule: a model the rules did not look at is never reported permitted.
         """
-        chosen = self.models if models is None else tuple(
-            item if isinstance(item, ModelEntry) else self.find_model(item) for item in models)
+        if models is None:
+            chosen = self.models
+        else:
+            items = list(models)
+            named = iter(self.find_models([item for item in items if not isinstance(item, ModelEntry)]))
+            chosen = tuple(item if isinstance(item, ModelEntry) else next(named) for item in items)
         bindings = []
         prepared: list[Prepared] = []
         unlicensed: list[ModelEntry] = []

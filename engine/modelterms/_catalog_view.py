@@ -16,23 +16,43 @@ def _in_force(model: ModelEntry, day: str) -> tuple[str, ...]:
     return period.licenses if period else ()
 
 
-def model_rows(catalog: Catalog, day: str) -> list[dict[str, Any]]:
-    rows = []
+# How far a kind of license departs from "do as you like", for the `kind` column:
+# a model bound by MIT and the Llama 3.1 terms is as restricted as the latter.
+_KIND_ORDER = ("permissive", "restricted", "non-commercial", "proprietary")
+
+
+def model_rows(catalog: Catalog, day: str, *, vendor: str | None = None, license_id: str | None = None,
+               kind: str | None = None, search: str | None = None) -> list[dict[str, Any]]:
+    """One row per catalog entry, grouped by family, optionally filtered (case-insensitive)."""
+    rows: list[dict[str, Any]] = []
     for model in catalog.models:
         licenses = _in_force(model, day)
         primary = catalog.licenses[licenses[0]] if licenses else None
+        kinds = [catalog.licenses[i].kind for i in licenses]
+        strictest = max(kinds, key=lambda k: _KIND_ORDER.index(k) if k in _KIND_ORDER else 0) if kinds else None
         period = model.period(day)
         rows.append({
             "id": model.id, "name": model.name, "vendor": model.vendor, "aliases": list(model.aliases),
+            "family": model.family,
             "license": primary.id if primary else None, "licenses": list(licenses),
-            "kind": primary.kind if primary else None,
+            "kind": strictest,
             "access": (period.access if period and period.access else model.access),
             "weights": model.data.get("weights"), "released": model.released,
             "osi_approved": all(catalog.licenses[i].osi_approved for i in licenses) if licenses else False,
             "training_code": bool(model.data.get("training_code", False)),
             "training_data": model.data.get("training_data"),
         })
-    return rows
+    if vendor:
+        rows = [row for row in rows if vendor.lower() in row["vendor"].lower()]
+    if license_id:
+        rows = [row for row in rows if license_id.lower() in (item.lower() for item in row["licenses"])]
+    if kind:
+        rows = [row for row in rows if row["kind"] == kind]
+    if search:
+        needle = search.lower()
+        rows = [row for row in rows if any(needle in str(text).lower() for text in
+                                           (row["id"], row["name"], row["family"] or "", *row["aliases"]))]
+    return sorted(rows, key=lambda row: ((row["family"] or row["id"]).lower(), row["id"].lower()))
 
 
 def license_dict(profile: LicenseProfile) -> dict[str, Any]:

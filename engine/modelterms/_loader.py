@@ -33,7 +33,7 @@ def detect_kind(document: Document) -> str:
             return "config"
         if "rules" in data:
             return "rules"
-        if "models" in data:
+        if "models" in data or "families" in data:
             return "models"
         if "purposes" in data and isinstance(data["purposes"], dict):
             return "vocabulary"
@@ -110,30 +110,64 @@ def _citation(license_id: str, cite: dict[str, str]) -> Citation:
     return Citation(license_id, str(cite["section"]), cite["url"])
 
 
+def catalog_entries(document: Document) -> Iterator[tuple[Path, dict[str, Any], str | None]]:
+    """``(key path, merged fields, family id)`` for every model a catalog file defines.
+
+    A family states shared fields and one license history for many members;
+    each member is an explicit id (never a pattern, so that a later release
+    with other terms is never swallowed) and any field it gives replaces the
+    family's. The key path points at the member, so problems name its line.
+    """
+    data = document.data
+    for index, model in enumerate(data.get("models", [])):
+        yield ("models", index), model, None
+    for number, family in enumerate(data.get("families", [])):
+        shared = {key: value for key, value in family.items() if key not in ("family", "members", "name")}
+        for index, member in enumerate(family["members"]):
+            merged = {**shared, "name": member["id"].split("/", 1)[1], **member}
+            yield ("families", number, "members", index), merged, family["family"]
+
+
+def _history_path(where: Path, entry: dict[str, Any], document: Document) -> Path:
+    """Where an entry's license history is written: the member's own, or its family's."""
+    if where[0] == "families" and "licenses" not in document.data["families"][where[1]]["members"][where[3]]:
+        return ("families", where[1], "licenses")
+    return (*where, "licenses")
+
+
 def catalog_problems(document: Document) -> list[Problem]:
     problems = _document_problem(document, "models") or validate(document, "models")
     if problems:
         return problems
-    for index, model in enumerate(document.data["models"]):
+    histories: dict[Path, list[dict[str, Any]]] = {}
+    for where, entry, _ in catalog_entries(document):
+        histories.setdefault(_history_path(where, entry, document), entry["licenses"])
+    for where, history in histories.items():
         previous_until: str | None = ""
-        for number, period in enumerate(model["licenses"]):
-            where = ("models", index, "licenses", number)
+        for number, period in enumerate(history):
+            at = (*where, number)
             until = period.get("until")
             if until is not None and until <= period["from"]:
-                problems.append(document.problem((*where, "until"), "must come after `from`"))
+                problems.append(document.problem((*at, "until"), "must come after `from`"))
             if previous_until is None:
-                problems.append(document.problem((*where, "from"), "follows a period that never ends",
+                problems.append(document.problem((*at, "from"), "follows a period that never ends",
                                                  "give the previous period an `until`"))
             elif previous_until and period["from"] < previous_until:
-                problems.append(document.problem((*where, "from"), "overlaps the previous period",
+                problems.append(document.problem((*at, "from"), "overlaps the previous period",
                                                  "periods are listed oldest first and must not overlap"))
             previous_until = until
+    families: dict[str, int] = {}
+    for number, family in enumerate(document.data.get("families", [])):
+        if families.setdefault(family["family"], number) != number:
+            problems.append(document.problem(("families", number, "family"),
+                                             f"family `{family['family']}` is defined twice",
+                                             f"also at families[{families[family['family']]}]"))
     return problems
 
 
 def build_models(document: Document) -> list[ModelEntry]:
     out = []
-    for item in document.data["models"]:
+    for where, item, family in catalog_entries(document):
         periods = tuple(
             LicensePeriod(tuple(p["licenses"]), p["from"], p.get("until"), p.get("access"), p["source"])
             for p in item["licenses"]
@@ -141,7 +175,7 @@ def build_models(document: Document) -> list[ModelEntry]:
         out.append(ModelEntry(
             id=item["id"], name=item["name"], vendor=item["vendor"], aliases=tuple(item.get("aliases", [])),
             access=item["access"], modalities=tuple(item["modalities"]), released=item["released"],
-            periods=periods, data=item, source=document.name,
+            periods=periods, data=item, source=document.name, family=family, where=where,
         ))
     return out
 
@@ -226,8 +260,8 @@ class Sources:
         if kind == "license":
             self.add(self.profiles, build_profile(document), document, origin, "license")
         elif kind == "models":
-            for index, model in enumerate(build_models(document)):
-                self.add(self.models, model, document, origin, "model", ("models", index, "id"))
+            for model in build_models(document):
+                self.add(self.models, model, document, origin, "model", (*model.where, "id"))
         else:
             for index, rule in enumerate(build_rules(document, origin)):
                 self.add(self.rules, rule, document, origin, "rule", ("rules", index, "id"))
@@ -255,14 +289,18 @@ class Sources:
         for profile in self.profiles.values():
             self.problems += _dangling_policies(self.documents[profile.source], set(self.profiles))
         names: dict[str, str] = {}
+        families: dict[str, str] = {}
         for model in self.models.values():
             document = self.documents[model.source]
-            index = next(i for i, m in enumerate(document.data["models"]) if m["id"] == model.id)
             for name in (model.id, *model.aliases):
                 owner = names.setdefault(name.lower(), model.id)
                 if owner != model.id:
-                    self.problems.append(document.problem(("models", index, "aliases"),
+                    self.problems.append(document.problem((*model.where, "aliases"),
                                                           f"`{name}` already names model {owner}"))
+            if model.family is not None and families.setdefault(model.family, model.source) != model.source:
+                self.problems.append(document.problem((*model.where[:2], "family"),
+                                                      f"family `{model.family}` is also defined in "
+                                                      f"{families[model.family]}", "give it another id"))
 
 
 def read_sources(license_roots: Iterable[tuple[FsPath, str]],
@@ -342,12 +380,14 @@ def _bundled_license_ids() -> set[str]:
 
 def _dangling_licenses(document: Document, known: set[str]) -> list[Problem]:
     problems = []
-    for index, model in enumerate(document.data["models"]):
-        for number, period in enumerate(model["licenses"]):
+    histories = {_history_path(where, entry, document): entry["licenses"]
+                 for where, entry, _ in catalog_entries(document)}
+    for where, history in histories.items():
+        for number, period in enumerate(history):
             for position, license_id in enumerate(period["licenses"]):
                 if license_id not in known:
                     problems.append(document.problem(
-                        ("models", index, "licenses", number, "licenses", position),
+                        (*where, number, "licenses", position),
                         f"names license `{license_id}`, which has no profile",
                         suggest(license_id, list(known)) or "add licenses/<id>.yaml"))
     return problems

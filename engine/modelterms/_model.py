@@ -186,6 +186,10 @@ class ModelEntry(NamedTuple):
     periods: tuple[LicensePeriod, ...]
     data: Mapping[str, Any]
     source: str
+    family: str | None = None
+    """The id of the family the entry was listed in, if any."""
+    where: tuple[str | int, ...] = ()
+    """The key path of the entry in its catalog file, for messages that name its line."""
 
     def period(self, day: str) -> LicensePeriod | None:
         for period in self.periods:

@@ -46,12 +46,19 @@ def load_setup(config: Config | None, models: Sequence[str] = (), licenses: Sequ
     declarations: dict[str, list[Declaration]] = {}
     chosen: list[ModelEntry] | None = None
     if models:
-        chosen = _unique(catalog.find_model(name) for name in models)
+        chosen = _unique(catalog.find_models(models))
     elif config is not None:
         if not config.models:
             raise_if([Problem(config.path, None, "models", "declares no models",
                               "add `models: [{model: <catalog id>}]` or pass --model")])
-        entries = [_resolve(catalog, d.model, d.file, d.line, d.key) for d in config.models]
+        entries: list[ModelEntry] = []
+        problems: list[Problem] = []
+        for d in config.models:  # every unknown declaration is reported, not only the first
+            try:
+                entries.append(_resolve(catalog, d.model, d.file, d.line, d.key))
+            except InputError as exc:
+                problems += exc.problems
+        raise_if(problems)
         chosen = _unique(entries)
         for entry, declaration in zip(entries, config.models, strict=True):
             declarations.setdefault(entry.id, []).append(declaration)
@@ -84,8 +91,8 @@ def _resolve(catalog: Catalog, name: str, file: str, line: int | None, key: str)
     try:
         return catalog.find_model(name)
     except UnknownModelError as exc:
-        hint = exc.problems[0].hint
-        raise UnknownModelError([Problem(file, line, key, f"unknown model `{name}`", hint)]) from None
+        raise UnknownModelError([Problem(file, line, key, problem.message, problem.hint)
+                                 for problem in exc.problems]) from None
 
 
 def waiver_rule_problems(catalog: Catalog, waivers: Iterable[Waiver]) -> list[Problem]:

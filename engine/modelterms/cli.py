@@ -261,25 +261,39 @@ def init(force: bool, path: str) -> None:
 @main.command()
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--as-of", default=None, help="Show the licenses in force on this date (default today).")
+@click.option("--vendor", default=None, help="Only models of this vendor (part of the name, any case).")
+@click.option("--license", "license_id", default=None, help="Only models bound by this license id on that date.")
+@click.option("--kind", type=click.Choice(["permissive", "restricted", "non-commercial", "proprietary"]),
+              default=None, help="Only models whose strictest license in force is of this kind.")
+@click.option("--search", default=None, metavar="TEXT",
+              help="Only models whose id, name, family or alias contains TEXT.")
 @_catalog_options
 @_guard
-def models(output_format: str, as_of: str | None, license_dirs: tuple[str, ...], rule_files: tuple[str, ...]) -> None:
-    """List the model catalog with the license in force."""
+def models(output_format: str, as_of: str | None, vendor: str | None, license_id: str | None, kind: str | None,
+           search: str | None, license_dirs: tuple[str, ...], rule_files: tuple[str, ...]) -> None:
+    """List the model catalog by family, with the licenses in force."""
     from ._catalog_view import model_rows
 
     catalog = _load_catalog(license_dirs, rule_files)
     day = _day(as_of)
-    rows = model_rows(catalog, day)
+    rows = model_rows(catalog, day, vendor=vendor, license_id=license_id, kind=kind, search=search)
     if output_format == "json":
         import json
 
         click.echo(json.dumps(rows, indent=2, sort_keys=True, ensure_ascii=False))
         return
+    if not rows:
+        click.echo("no model matches", err=True)
+        return
     from tabulate import tabulate
 
-    table = [[r["id"], r["vendor"], r["license"] or "-", r["kind"] or "-", r["access"]] for r in rows]
-    click.echo(tabulate(table, headers=["model", "vendor", f"license ({day})", "kind", "access"],
+    table = [[r["family"] or "-", r["id"], r["vendor"], ", ".join(r["licenses"]) or "-", r["kind"] or "-",
+              r["access"]] for r in rows]
+    click.echo(tabulate(table, headers=["family", "model", "vendor", f"licenses ({day})", "kind", "access"],
                         tablefmt="simple"))
+    families = {r["family"] for r in rows if r["family"]}
+    click.echo(f"{len(rows)} models in {len(families)} families and {sum(1 for r in rows if not r['family'])} "
+               "single entries")
 
 
 def _day(as_of: str | None) -> str:
