@@ -270,8 +270,11 @@ class Sources:
     def add(self, table: dict[str, Any], item: Any, document: Document, origin: str, what: str,
             where: Path = ("id",)) -> None:
         previous = table.get(item.id)
-        if previous is not None and origin == "policy" and previous.origin != "policy":
-            self.problems.append(document.problem(where, f"policy rule `{item.id}` has the id of a license rule",
+        if previous is not None and origin == "policy":
+            # Policies only add: a later policy reusing an id would otherwise cancel an earlier one.
+            other = "a license rule" if previous.origin != "policy" else f"a policy rule already defined in " \
+                f"{previous.source}"
+            self.problems.append(document.problem(where, f"policy rule `{item.id}` has the id of {other}",
                                                   "rename it: a policy adds findings, it cannot replace a rule"))
             return
         if previous is not None:
