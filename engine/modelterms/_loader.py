@@ -14,6 +14,7 @@ from typing import Any
 
 from ._errors import InputError, Problem
 from ._model import Citation, LicensePeriod, LicenseProfile, ModelEntry, Rule, Term, Verdict
+from ._paths import walk
 from ._schema import suggest, validate
 from ._usecase import purpose_problems, use_case_problems
 from ._yaml import Document, Path, load_file
@@ -56,7 +57,7 @@ def yaml_files(root: FsPath) -> list[FsPath]:
         return [root]
     if not root.exists():
         raise InputError([Problem(str(root), None, "", "does not exist")])
-    return sorted(path for path in root.rglob("*") if path.suffix in (".yaml", ".yml") and path.is_file())
+    return walk(root, lambda name: name.endswith((".yaml", ".yml")))
 
 
 def _document_problem(document: Document, kind: str) -> list[Problem]:
@@ -291,6 +292,17 @@ class Sources:
             self.problems += _dangling_licenses(self.documents[source], set(self.profiles))
         for profile in self.profiles.values():
             self.problems += _dangling_policies(self.documents[profile.source], set(self.profiles))
+        claimed: dict[tuple[str, str], str] = {}
+        for profile in self.profiles.values():  # in reading order: bundled first, so a user profile is the one blamed
+            for index, item in enumerate(profile.data.get("huggingface", [])):
+                key = (str(item["license"]).lower(), str(item.get("license_name", "")).lower())
+                owner = claimed.setdefault(key, profile.id)
+                if owner != profile.id:  # a card naming this key would map to whichever profile came last
+                    shown = key[0] + (f" / {key[1]}" if key[1] else "")
+                    self.problems.append(self.documents[profile.source].problem(
+                        ("huggingface", index), f"the Hugging Face key `{shown}` is already claimed by profile "
+                        f"`{owner}` ({self.profiles[owner].source})",
+                        "a key names one license: drop it here, or override that profile by giving this one its id"))
         names: dict[str, str] = {}
         families: dict[str, str] = {}
         for model in self.models.values():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Collection
 from functools import cache
 from pathlib import Path
 
@@ -37,3 +39,33 @@ def relative_to_cwd(path: str | Path) -> str | None:
         return absolute.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return None
+
+
+def walk(root: Path, wanted: Callable[[str], bool], skip: Collection[str] = ()) -> list[Path]:
+    """The files under ``root`` whose name ``wanted`` accepts, sorted; never silent about what it cannot read.
+
+    ``Path.rglob`` skips a directory it cannot list without a word, so an
+    unreadable folder of policies or model cards would vanish from a check and
+    its rules with it. Here it is an error naming the folder. Symbolic links
+    to directories are not followed (no loops, nothing outside the tree);
+    folders named in ``skip`` are passed over.
+    """
+    from ._errors import InputError, Problem
+
+    found: list[Path] = []
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                items = list(entries)
+        except OSError as exc:
+            raise InputError([Problem(str(folder), None, "", f"cannot be read ({exc.strerror or exc})",
+                                      "fix its permissions, or leave it out of the paths given")]) from None
+        for entry in items:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in skip:
+                    pending.append(Path(entry.path))
+            elif wanted(entry.name):
+                found.append(Path(entry.path))
+    return sorted(found)

@@ -25,12 +25,13 @@ from typing import Any, NamedTuple
 from ._catalog import Catalog
 from ._errors import InputError
 from ._model import Citation, Finding, LicensePeriod, ModelEntry, Result, Verdict
+from ._paths import walk
 from ._yaml import parse, read_text
 
 UNKNOWN_CARD = "unknown-model-card"
 BINDING_KINDS = ("restricted", "non-commercial")
 _SKIP_DIRS = {".git", ".hg", "node_modules", "__pycache__", ".venv", "venv", ".tox"}
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*$", re.S | re.M)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*$", re.S | re.M)
 
 
 class Card(NamedTuple):
@@ -43,6 +44,8 @@ class Card(NamedTuple):
     base_models: tuple[str, ...]
     #: the line of the card's ``license:`` key
     line: int
+    #: metadata found below the top of the file, where the Hub does not read it
+    misplaced: bool = False
 
 
 class Mapping(NamedTuple):
@@ -64,28 +67,45 @@ class Mapping(NamedTuple):
 
 
 def find_cards(root: FsPath) -> Iterator[FsPath]:
-    """Every README.md with front matter under ``root`` (or ``root`` itself), in a stable order."""
+    """Every README.md under ``root`` (or ``root`` itself), in a stable order; an unreadable folder is an error."""
     if root.is_file():
         yield root
         return
     if not root.is_dir():
         raise InputError(f"{root}: does not exist")
-    for path in sorted(root.rglob("*")):
-        if path.name.lower() == "readme.md" and path.is_file() and not _SKIP_DIRS.intersection(path.parts):
-            yield path
+    yield from walk(root, lambda name: name.lower() == "readme.md", _SKIP_DIRS)
 
 
 def read_card(path: FsPath, label: str) -> Card | None:
-    """The card's front matter, or None when the README has none (not a model card)."""
-    text = read_text(str(path))
+    """The card's front matter, or None when the README has none (not a model card).
+
+    A byte-order mark and CRLF line ends are what Windows editors write: the
+    card is read the same. Metadata that is not at the very top is not read by
+    the Hub either, so it declares nothing: such a card is returned with
+    ``misplaced`` set, to be reported unknown rather than skipped.
+    """
+    text = read_text(str(path)).removeprefix("\ufeff").replace("\r\n", "\n")
     match = _FRONT_MATTER.match(text)
     if match is None:
+        if _has_late_metadata(text):
+            return Card(str(path), label, _repo_id(path), (), None, None, (), 1, misplaced=True)
         return None
     document = parse("\n" + match.group(1), str(path))  # keep line numbers those of the file
     data = document.data if isinstance(document.data, dict) else {}
     line = document.lines.get(("license",), 1)
     return Card(str(path), label, _repo_id(path), _strings(data.get("license")), _string(data.get("license_name")),
                 _string(data.get("license_link")), _strings(data.get("base_model")), line)
+
+
+def _has_late_metadata(text: str) -> bool:
+    """Whether a ``---`` fenced block below the top gives a key the Hub reads (line by line: no regex backtracking)."""
+    inside = False
+    for line in text.split("\n"):
+        if line.rstrip() == "---":
+            inside = not inside
+        elif inside and line.split(":", 1)[0].strip() in ("license", "license_name", "base_model") and ":" in line:
+            return True
+    return False
 
 
 def _string(value: Any) -> str | None:
@@ -113,10 +133,14 @@ class Mapper:
         self.catalog = catalog
         self.day = day
         self.by_key: dict[tuple[str, str], str] = {}
+        links: dict[str, set[str]] = {}
         for profile in catalog.licenses.values():
             for item in profile.data.get("huggingface", []):
                 self.by_key[(item["license"].lower(), str(item.get("license_name", "")).lower())] = profile.id
-            self.by_key[("link", profile.url.lower())] = profile.id
+            links.setdefault(profile.url.lower(), set()).add(profile.id)
+        for link, owners in links.items():  # a URL two profiles give says nothing about which one a card means
+            if len(owners) == 1:
+                self.by_key[("link", link)] = next(iter(owners))
 
     def model(self, name: str | None) -> ModelEntry | None:
         if not name:
@@ -153,17 +177,27 @@ class Mapper:
             conflict = declared is not None and period is not None and declared != period.licenses[0]
             return Mapping(card, "repo id", self._entry(card, own, None, stated, conflict), own.id, declared,
                            f"the card's folder names catalog model {own.id}")
-        for base_name in card.base_models:
-            base = self.model(base_name)
-            period = base.period(self.day) if base else None
-            if base is None or period is None:
-                continue
-            binding = self.catalog.licenses[period.licenses[0]]
-            if binding.kind not in BINDING_KINDS:
-                break  # a permissive base: the card's own license decides
-            conflict = stated is not None and declared != binding.id
-            return Mapping(card, "base model", self._entry(card, base, base.id, stated, conflict), base.id, declared,
-                           f"fine-tune of {base.id}, whose license {binding.id} binds derivatives")
+        if card.misplaced:
+            return Mapping(card, None, None, None, None,
+                           "its metadata is not at the top of the README, where the Hub reads it, so it declares "
+                           "nothing; move the YAML block to the first line")
+        bases = [(base, period) for base in map(self.model, card.base_models)
+                 if base is not None and (period := base.period(self.day)) is not None]
+        binding = [base for base, period in bases
+                   if any(self.catalog.licenses[i].kind in BINDING_KINDS for i in period.licenses)]
+        if binding:
+            # Every base's documents apply (a merge, or a base under several licenses): the most severe wins.
+            ordered = [*(p for b, p in bases if b in binding), *(p for b, p in bases if b not in binding)]
+            documents = tuple(dict.fromkeys(i for period in ordered for i in period.licenses))
+            first = binding[0]
+            primary = next(i for i in first.period(self.day).licenses  # type: ignore[union-attr]
+                           if self.catalog.licenses[i].kind in BINDING_KINDS)
+            conflict = stated is not None and declared != primary
+            entry = self._entry(card, first, ", ".join(base.id for base, _ in bases), stated, conflict)
+            entry = entry._replace(periods=(LicensePeriod(documents, "0001-01-01", None, None, card.path),))
+            names = ", ".join(base.id for base in binding)
+            return Mapping(card, "base model", entry, first.id, declared,
+                           f"derived from {names}, whose terms bind derivatives")
         if declared is not None:
             licenses = self.companions(declared)
             # The card does not say which modalities the model has: clauses limited to one are assumed to apply.

@@ -127,7 +127,7 @@ def report_for(setup: Setup, use_case: UseCase, assumed: tuple[str, ...], fail_o
 
 
 def scan_report(paths: Sequence[str], catalog: Catalog, config: Config | None, use_case: UseCase,
-                assumed: tuple[str, ...], fail_on: str) -> Report:
+                assumed: tuple[str, ...], fail_on: str, *, allow_empty: bool = False) -> Report:
     """Map every model card under ``paths`` to ``catalog`` (see ``load_catalog``) and check each against the use case.
 
     A waiver's ``model`` may name a card (its README path or folder), its repo
@@ -144,6 +144,10 @@ def scan_report(paths: Sequence[str], catalog: Catalog, config: Config | None, u
             card = read_card(path, _label(path))
             if card is not None:
                 mappings.append(mapper.map(card))
+    if not mappings and not allow_empty:
+        # A scan that found nothing checked nothing: passing would be a silent "permitted".
+        raise_if([Problem(", ".join(paths), None, "", "no model card was found (a README.md with YAML metadata)",
+                          "check the path, or pass --allow-empty if finding nothing is expected")])
     mapped = [m.entry for m in mappings if m.entry is not None]
     evaluated = {result.model: result for result in catalog.evaluate(use_case, mapped)} if mapped else {}
     results = tuple(evaluated[m.card.label] if m.entry is not None else unknown_result(m) for m in mappings)

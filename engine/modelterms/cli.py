@@ -216,13 +216,14 @@ def check(models: tuple[str, ...], batch_file: str | None, output_format: str, f
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--allow-empty", is_flag=True, help="Pass when no model card is found (by default that is an error).")
 @_use_case_options
 @_report_options
 @_catalog_options
 @_guard
-def scan(paths: tuple[str, ...], output_format: str, fail_on: str, output: str | None, policy_files: tuple[str, ...],
-         config_file: str | None, no_config: bool, license_dirs: tuple[str, ...], rule_files: tuple[str, ...],
-         **options: Any) -> None:
+def scan(paths: tuple[str, ...], allow_empty: bool, output_format: str, fail_on: str, output: str | None,
+         policy_files: tuple[str, ...], config_file: str | None, no_config: bool, license_dirs: tuple[str, ...],
+         rule_files: tuple[str, ...], **options: Any) -> None:
     """Check the Hugging Face model cards (README.md front matter) found under PATHS.
 
     Each card is mapped to the catalog by its repo id (its folders), its
@@ -239,7 +240,7 @@ def scan(paths: tuple[str, ...], output_format: str, fail_on: str, output: str |
     use_case, assumed = _use_case(options, config.use_case_document if config else None)
     catalog = load_catalog(config, license_dirs, rule_files, policy_files)
     _print_notices(catalog)
-    report = scan_report(paths, catalog, config, use_case, assumed, fail_on)
+    report = scan_report(paths, catalog, config, use_case, assumed, fail_on, allow_empty=allow_empty)
     _finish(report, output_format, output)
 
 
