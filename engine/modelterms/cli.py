@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 import click
@@ -150,21 +150,31 @@ def _project_config(config_file: str | None, no_config: bool) -> Any:
     return load_config(path) if path else None
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, inputs: Sequence[str] = ()) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
         from ._output import write_atomically
 
-        write_atomically(output, text)
+        write_atomically(output, text, inputs)
 
 
-def _finish(report: Any, output_format: str, output: str | None) -> NoReturn:
+def _inputs(config: Any, options: dict[str, Any], *paths: str | None) -> list[str]:
+    """The files this run reads, which ``-o`` must never overwrite."""
+    found = [str(path) for path in paths if path]
+    if config is not None:
+        found += [str(config.path), *(str(path) for path in config.policy_files)]
+    if options.get("use_case_file"):
+        found.append(options["use_case_file"])
+    return found
+
+
+def _finish(report: Any, output_format: str, output: str | None, inputs: Sequence[str] = ()) -> NoReturn:
     """Render, write, say what needs attention on stderr, and exit with the gate's answer."""
     from ._format import formatter
 
     color = output is None and _color(sys.stdout)
-    _emit(formatter(output_format)(report, color=color), output)
+    _emit(formatter(output_format)(report, color=color), output, inputs)
     gate = report.gate
     for level, message in gate.messages():
         click.echo(f"{level}: {message}", err=True)
@@ -209,9 +219,14 @@ def check(models: tuple[str, ...], batch_file: str | None, output_format: str, f
         def per_line(line: Document) -> tuple[Any, tuple[str, ...]]:
             return _use_case(options, Document(line.name, {**base, **line.data}, line.lines))
 
+        if output is not None:
+            from ._output import check_target
+
+            check_target(output, _inputs(config, options, batch_file, *policy_files))
         sys.exit(run_batch(batch_file, setup, per_line, fail_on, output))
     use_case, assumed = _use_case(options, config.use_case_document if config else None)
-    _finish(report_for(setup, use_case, assumed, fail_on), output_format, output)
+    _finish(report_for(setup, use_case, assumed, fail_on), output_format, output,
+            _inputs(config, options, *policy_files))
 
 
 @main.command()
@@ -241,7 +256,7 @@ def scan(paths: tuple[str, ...], allow_empty: bool, output_format: str, fail_on:
     catalog = load_catalog(config, license_dirs, rule_files, policy_files)
     _print_notices(catalog)
     report = scan_report(paths, catalog, config, use_case, assumed, fail_on, allow_empty=allow_empty)
-    _finish(report, output_format, output)
+    _finish(report, output_format, output, _inputs(config, options, *policy_files, *paths))
 
 
 @main.command()
@@ -252,6 +267,9 @@ def init(force: bool, path: str) -> None:
     """Write a commented starter modelterms.yaml (never overwrites one without --force)."""
     from ._config import STARTER
 
+    if os.path.islink(path):  # a link, dangling or not, would be replaced by a plain file
+        click.echo(f"error: {path} is a symbolic link; nothing was written (give the link's target)", err=True)
+        sys.exit(EXIT_INPUT)
     if os.path.exists(path) and not force:
         click.echo(f"error: {path} already exists; nothing was written (use --force to overwrite it)", err=True)
         sys.exit(EXIT_INPUT)
