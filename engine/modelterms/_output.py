@@ -37,7 +37,8 @@ def check_target(path: str, inputs: Collection[str] = ()) -> os.stat_result | No
     except FileNotFoundError:
         folder = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(folder):
-            raise _refuse(path, f"cannot be written: folder {folder} does not exist", "create the folder first")
+            raise _refuse(path, f"cannot be written: folder {folder} does not exist",
+                          "create the folder first") from None
         return None
     except OSError as exc:
         raise _refuse(path, f"cannot be written ({exc.strerror})", "choose another output path") from None
