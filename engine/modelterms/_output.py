@@ -21,7 +21,7 @@ import stat
 import tempfile
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import IO
 
 from ._errors import InputError, Problem
 
@@ -60,7 +60,7 @@ def check_target(path: str, inputs: Collection[str] = ()) -> os.stat_result | No
 
 
 @contextmanager
-def report_file(path: str, inputs: Collection[str] = ()) -> Iterator[TextIO]:
+def report_file(path: str, inputs: Collection[str] = ()) -> Iterator[IO[str]]:
     """A text handle whose content replaces ``path`` in one step when the block ends without error."""
     previous = check_target(path, inputs)
     target = os.path.abspath(path)
