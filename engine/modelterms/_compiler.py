@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import string
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._errors import Problem
 from ._facts import BOOL, CONTEXT, FIELDS, INT, LIST, STR
 from ._model import CompiledRules, Rule
+from ._render import template_fields
 from ._schema import suggest
 from ._yaml import Document, Path
 
@@ -116,7 +116,7 @@ class _RuleCompiler:
             if text is None:
                 continue
             try:
-                fields = [field for _, field, _, _ in string.Formatter().parse(text) if field]
+                fields = template_fields(text)
             except ValueError as exc:
                 self.problem((name,), f"is not a valid template: {exc}", "write {{ and }} for literal braces")
                 continue

@@ -52,12 +52,19 @@ def _looks_like_config(data: dict[str, Any]) -> bool:
 
 
 def yaml_files(root: FsPath) -> list[FsPath]:
-    """The YAML files under ``root`` (or ``root`` itself), in a stable order."""
-    if root.is_file():
-        return [root]
+    """The YAML files under ``root`` (or ``root`` itself), in a stable order.
+
+    A root that is not a directory is returned as it is, so that the one reader (``_yaml.read_text``)
+    says why a FIFO or a device cannot be read; a directory with nothing to read is an error.
+    """
     if not root.exists():
         raise InputError([Problem(str(root), None, "", "does not exist")])
-    return walk(root, lambda name: name.endswith((".yaml", ".yml")))
+    if not root.is_dir():
+        return [root]
+    found = walk(root, lambda name: name.endswith((".yaml", ".yml")))
+    if not found:
+        raise InputError([Problem(str(root), None, "", "contains no .yaml or .yml file")])
+    return found
 
 
 def _document_problem(document: Document, kind: str) -> list[Problem]:

@@ -11,7 +11,9 @@ so that an alias bomb is rejected instead of exhausting memory.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any
+import os
+import stat
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -71,23 +73,87 @@ class Document:
         return Problem(self.name, self.line(path), key_path(shown), message, hint)
 
 
-def read_text(path: str) -> str:
-    """Read a file as UTF-8, turning every OS and decoding failure into an InputError."""
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def _not_regular(path: str, mode: int) -> InputError:
+    return InputError([Problem(path, None, "", f"is not a regular file (it is {_kind_of(mode)})",
+                               "give the path of a regular file")])
+
+
+def open_regular(path: str, limit: int | None = MAX_FILE_BYTES) -> BinaryIO:
+    """Open ``path`` for reading only if it is a regular file no larger than ``limit`` bytes.
+
+    Every input goes through here, because a FIFO blocks ``open`` for ever, a device
+    (``/dev/zero``) never ends, and a sparse file of gigabytes should be refused from its
+    size alone. The path is checked with ``stat`` before it is opened (so that opening has no
+    side effect on a device), opened non-blocking, and checked again on the open descriptor
+    (so that a file swapped in between is caught). ``limit=None`` leaves the size to the caller
+    (a batch file is streamed line by line).
+    """
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except IsADirectoryError:
-        raise InputError([Problem(path, None, "", "is a directory, not a YAML file")]) from None
+        before = os.stat(path)
+        if not stat.S_ISREG(before.st_mode):
+            raise _not_regular(path, before.st_mode)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise InputError([Problem(path, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputError([Problem(path, None, "", f"is larger than {MAX_FILE_BYTES} bytes")])
     try:
-        return raw.decode("utf-8")
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(path, info.st_mode)
+        if limit is not None and info.st_size > limit:
+            raise _too_large(path, limit)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb", buffering=0)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _too_large(path: str, limit: int) -> InputError:
+    return InputError([Problem(path, None, "", f"is larger than {limit} bytes", "split it into smaller files")])
+
+
+def read_bytes(path: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The whole of a regular file of at most ``limit`` bytes; never more than ``limit + 1`` bytes are read."""
+    handle = open_regular(path, limit)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with handle:
+            while size <= limit:
+                chunk = os.read(handle.fileno(), min(1 << 20, limit + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+    except OSError as exc:
+        raise InputError([Problem(path, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
+    if size > limit:
+        raise _too_large(path, limit)  # it grew after the size check
+    return b"".join(chunks)
+
+
+def read_text(path: str) -> str:
+    """Read a file as UTF-8, turning every OS and decoding failure into an InputError."""
+    raw = read_bytes(path)
+    bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0  # a UTF-8 byte order mark, as some Windows editors write
+    try:
+        return raw[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line = raw[: bom + exc.start].count(b"\n") + 1
         raise InputError(
-            [Problem(path, line, "", f"is not valid UTF-8 (byte {exc.start})", "save the file as UTF-8")]
+            [Problem(path, line, "", f"is not valid UTF-8 (byte {bom + exc.start})", "save the file as UTF-8")]
         ) from None
 
 
@@ -123,19 +189,31 @@ def parse(text: str, name: str) -> Document:
     return document
 
 
+#: YAML 1.1 reads these plain words as booleans; people mean text (``licensee_country: NO``) or are unsure.
+_WORD_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
+
+
 class _Builder:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.count = 0
+        self.seen: set[int] = set()
+        self.aliased = False
 
     def fail(self, node: yaml.Node, path: Path, message: str, hint: str = "") -> InputError:
         return InputError([Problem(self.document.name, node.start_mark.line + 1, key_path(path), message, hint)])
 
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self.count += 1
+        if not isinstance(node, yaml.ScalarNode):
+            if id(node) in self.seen:
+                self.aliased = True  # the same node met twice: an alias
+            self.seen.add(id(node))
         if self.count > MAX_VALUES:
-            raise self.fail(node, path, f"expands to more than {MAX_VALUES} values",
-                            "remove the YAML anchors/aliases that multiply the content")
+            if self.aliased:
+                raise self.fail(node, path, f"expands to more than {MAX_VALUES} values",
+                                "remove the YAML anchors/aliases that multiply the content")
+            raise self.fail(node, path, f"has more than {MAX_VALUES} values", "split it into smaller files")
         if depth > MAX_DEPTH:
             raise self.fail(node, path, f"nests deeper than {MAX_DEPTH} levels")
         self.document.lines.setdefault(path, node.start_mark.line + 1)
@@ -168,20 +246,32 @@ class _Builder:
                             "remove the tag; only plain values are read")
         kind = node.tag[len(_STD):]
         try:
-            if kind == "str":
-                return node.value
-            if kind == "int":
-                return _constructor.construct_yaml_int(node)
-            if kind == "float":
-                return _constructor.construct_yaml_float(node)
-            if kind == "bool":
-                return _constructor.construct_yaml_bool(node)
-            if kind == "null":
-                return None
-            value = _constructor.construct_yaml_timestamp(node)
-        except ValueError as exc:
-            what = "date" if kind == "timestamp" else kind
-            raise self.fail(node, path, f"is not a valid {what}: {exc}") from None
+            value = self.construct(node, kind)
+        except Exception as exc:  # PyYAML's constructors raise KeyError, IndexError, TypeError...
+            what = "date" if kind == "timestamp" else {"bool": "boolean", "int": "whole number"}.get(kind, kind)
+            detail = str(exc) if isinstance(exc, ValueError) and str(exc) else repr(node.value[:40])
+            raise self.fail(node, path, f"is not a valid {what}: {detail}") from None
+        if kind == "bool" and node.value.lower() in _WORD_BOOLEANS:
+            raise self.fail(node, path, f"`{node.value}` is read as {str(value).lower()} (YAML 1.1)",
+                            f'write true or false; write "{node.value}" in quotes if you mean the text')
+        if kind in ("int", "float") and ":" in node.value:
+            raise self.fail(node, path, f"`{node.value}` is read as the base-60 number {value} (YAML 1.1)",
+                            f'write the number in plain digits, or "{node.value}" in quotes if you mean the text')
+        return value
+
+    @staticmethod
+    def construct(node: yaml.ScalarNode, kind: str) -> Any:
+        if kind == "str":
+            return node.value
+        if kind == "int":
+            return _constructor.construct_yaml_int(node)
+        if kind == "float":
+            return _constructor.construct_yaml_float(node)
+        if kind == "bool":
+            return _constructor.construct_yaml_bool(node)
+        if kind == "null":
+            return None
+        value = _constructor.construct_yaml_timestamp(node)
         if isinstance(value, _dt.datetime):
             return value.date().isoformat() if value.time() == _dt.time() else value.isoformat()
         return value.isoformat()

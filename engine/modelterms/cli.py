@@ -1,7 +1,9 @@
 """The ``modelterms`` command: a thin shell that parses, calls the library, formats, and picks the exit code.
 
 Exit codes (the only place that knows them): 0 no model at or above
-``--fail-on``; 1 at least one is; 2 bad input of any kind (nothing evaluated).
+``--fail-on``; 1 at least one is; 2 bad input of any kind (nothing evaluated);
+3 an internal error (a bug: one line on stderr, never a traceback, and never 1,
+so that CI can tell a crash from a finding).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any, NoReturn
 
 import click
 
-EXIT_OK, EXIT_FAIL, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 #: kept here as well as in _format so that --help needs no import of the formatters (tested equal)
 _FORMATS = ("table", "json", "markdown", "csv", "sarif", "junit", "github")
 _BOOL_KEYS = ("commercial", "self_hosted", "modifies", "distributes", "serves_third_parties",
@@ -72,7 +74,58 @@ def _print_notices(catalog: Any) -> None:
         click.echo(notice, err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+#: Box drawing (U+2500-U+257F) as ASCII, for terminals whose encoding lacks it (cp1252, latin-1, ascii).
+_BOX_AS_ASCII = {"─": "-", "━": "-", "│": "|", "┃": "|", "═": "=", "║": "|"}
+
+
+def _ascii_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: box-drawing becomes an ASCII grid, emoji variation selectors vanish, the rest '?'."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    out = []
+    for char in error.object[error.start:error.end]:
+        if "\u2500" <= char <= "\u257f":
+            out.append(_BOX_AS_ASCII.get(char, "+"))
+        elif char in "\ufe0e\ufe0f":
+            continue
+        else:
+            out.append({"⚠": "!", "§": "S", "…": "...", "–": "-", "—": "-"}.get(char, "?"))
+    return "".join(out), error.end
+
+
+def _fit_streams() -> None:
+    """Let stdout and stderr write any report in any encoding, instead of crashing on the first box character."""
+    import codecs
+
+    codecs.register_error("modelterms-ascii", _ascii_fallback)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "strict") == "strict":
+            reconfigure(errors="modelterms-ascii")
+
+
+class _Main(click.Group):
+    """The command group; its ``invoke`` is the one place where an unexpected exception becomes exit 3.
+
+    Click lets any other exception escape as a traceback with exit 1, which is the code for "check
+    failed": CI could not tell a crash from a finding.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        _fit_streams()
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt,
+                BrokenPipeError):
+            raise
+        except Exception as exc:  # the last line of defence, by design
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            click.echo(f"error: internal error ({detail}); this is a bug in modelterms, please report it "
+                       "with the command that caused it", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="modelterms")
 def main() -> None:
     """Tell what an AI model's license lets you do: permitted, restricted or forbidden, with cited clauses."""
