@@ -40,7 +40,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "grant": {"name": STR, "value": STR, "condition": STR, "summary": STR, "excludes_competitors": BOOL},
     "threshold": {
         "metric": STR, "limit": INT, "above": STR, "measured": STR, "summary": STR, "remedy": STR,
-        "commercial_only": BOOL, "actual": INT,
+        "commercial_only": BOOL, "actual": INT, "stated": BOOL,
     },
     "territory": {
         "codes": LIST, "binds": STR, "modality": STR, "summary": STR, "remedy": STR,
@@ -56,7 +56,7 @@ CONTEXT = ("use", "model", "license")
 DERIVED = {
     "model.base_model", "model.card_license", "model.card_conflict",
     "license.primary", "license.has_grants", "license.incomplete", "license.incorporated",
-    "threshold.actual", "territory.applies_to_model",
+    "threshold.actual", "threshold.stated", "territory.applies_to_model",
     "territory.domicile_excluded", "territory.places_excluded", "territory.places_excluded_count",
     "purpose.selected", "purpose.selected_count",
 }
@@ -113,7 +113,9 @@ def incorporated_policies(profiles: tuple[LicenseProfile, ...]) -> frozenset[str
 def term_values(term: Term, use: Mapping[str, Any], model: Mapping[str, Any]) -> dict[str, Any]:
     values = dict(term.fields)
     if term.subject == "threshold":
-        values["actual"] = use.get(values["metric"], 0)
+        figure = use.get(values["metric"])
+        values["stated"] = figure is not None  # an unstated figure is not 0: rule threshold-figure-unstated
+        values["actual"] = figure or 0
     elif term.subject == "territory":
         codes = set(expand_territories(values["codes"]))
         values["codes"] = sorted(codes)

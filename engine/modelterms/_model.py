@@ -92,7 +92,12 @@ USE_CASE_NUMBERS = ("monthly_active_users", "monthly_revenue_usd", "annual_reven
 
 @dataclass(frozen=True)
 class UseCase:
-    """The intended use. Its keys are a public contract; booleans default to false, numbers to 0.
+    """The intended use. Its keys are a public contract; booleans default to false, figures to None.
+
+    A figure (users, revenue) left at None is *not stated*: it is not taken as
+    0, because a threshold on it could change the answer; the rule
+    ``threshold-figure-unstated`` then keeps the verdict at restricted or worse
+    and names the figure to state.
 
     ``territories`` keeps what the user wrote (``EU`` stays ``EU``); the rules see
     it expanded to the member states.
@@ -107,9 +112,9 @@ class UseCase:
     serves_third_parties: bool = False
     trains_on_outputs: bool = False
     competes_with_licensor: bool = False
-    monthly_active_users: int = 0
-    monthly_revenue_usd: int = 0
-    annual_revenue_usd: int = 0
+    monthly_active_users: int | None = None
+    monthly_revenue_usd: int | None = None
+    annual_revenue_usd: int | None = None
     licensee_country: str | None = None
     territories: tuple[str, ...] = ()
     purposes: tuple[str, ...] = ()
