@@ -114,7 +114,7 @@ def open_regular(path: str, limit: int | None = MAX_FILE_BYTES) -> BinaryIO:
         if limit is not None and info.st_size > limit:
             raise _too_large(path, limit)
         os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb", buffering=0)
+        return os.fdopen(fd, "rb", buffering=1 << 16)
     except BaseException:
         os.close(fd)
         raise

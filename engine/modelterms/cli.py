@@ -276,7 +276,8 @@ def check(models: tuple[str, ...], batch_file: str | None, output_format: str, f
             from ._output import check_target
 
             check_target(output, _inputs(config, options, batch_file, *policy_files))
-        sys.exit(run_batch(batch_file, setup, per_line, fail_on, output))
+        sys.exit(run_batch(batch_file, setup, per_line, fail_on, output,
+                           _inputs(config, options, batch_file, *policy_files)))
     use_case, assumed = _use_case(options, config.use_case_document if config else None)
     _finish(report_for(setup, use_case, assumed, fail_on), output_format, output,
             _inputs(config, options, *policy_files))
