@@ -36,6 +36,8 @@ def test_generated_blocks_are_up_to_date() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.render(README) == README, "run: python scripts/update_readme.py"
+    assert module.catalog_page() == (ROOT / "docs" / "catalog.md").read_text(encoding="utf-8"), \
+        "run: python scripts/update_readme.py"
 
 
 def test_library_example_runs() -> None:
