@@ -10,6 +10,7 @@ picked up). Its keys are a public contract, checked against
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 from pathlib import Path as FsPath
 from typing import Any, NamedTuple
@@ -62,24 +63,71 @@ class Config(NamedTuple):
 
 
 def find_config(start: FsPath | None = None) -> FsPath | None:
-    """The nearest modelterms.yaml or pyproject.toml with [tool.modelterms], from ``start`` upwards."""
+    """The nearest modelterms.yaml or pyproject.toml with [tool.modelterms], from ``start`` upwards.
+
+    The walk stops at the first of: the repository root (``.git`` or ``.hg``), the user's home
+    directory, or a filesystem boundary. Each is checked before going above it, so that a file
+    planted in a shared parent (``/tmp``, ``/builds``, a mounted volume) never configures, or
+    waives findings for, a project below it. A ``modelterms.yaml`` that exists but is not a regular
+    file is returned all the same, so that loading it says why it cannot be read.
+    """
     directory = (start or FsPath.cwd()).resolve()
+    home = _home()
+    device = _device(directory)
     for folder in (directory, *directory.parents):
+        if _device(folder) != device:
+            return None  # a filesystem boundary: what is above is another volume
         for name in CONFIG_NAMES:
-            if (folder / name).is_file():
+            if os.path.lexists(folder / name):
                 return folder / name
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_table(pyproject):
+        if os.path.lexists(pyproject) and _has_tool_table(pyproject):
             return pyproject
-        if (folder / ".git").exists() or (folder / ".hg").exists():
-            return None  # the repository root: nothing above it belongs to this project
+        if (folder / ".git").exists() or (folder / ".hg").exists() or folder == home:
+            return None  # the repository root, or the home directory: nothing above belongs to this project
     return None
+
+
+def _home() -> FsPath | None:
+    try:
+        return FsPath.home().resolve()
+    except (RuntimeError, OSError, KeyError):
+        return None
+
+
+def _device(path: FsPath) -> int:
+    """The filesystem ``path`` is on (a change between a folder and its parent is a mount point)."""
+    try:
+        return os.stat(path).st_dev
+    except OSError:
+        return -1
+
+
+def _parse_toml(path: FsPath) -> tuple[str, dict[str, Any]]:
+    """``pyproject.toml`` parsed, every parser failure (huge integers, deep nesting) as an InputError."""
+    import tomllib
+
+    text = read_text(str(path))
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise InputError([Problem(str(path), int(line.group(1)) if line else None, "",
+                                  f"is not valid TOML: {exc}")]) from None
+    except (ValueError, RecursionError) as exc:  # int() past 4,300 digits, or nesting past the stack
+        reason = str(exc).split(";")[0] if isinstance(exc, ValueError) else "it nests too deeply"
+        raise InputError([Problem(str(path), None, "", f"is not valid TOML: {reason}")]) from None
+
+
+def _tool_table(parsed: dict[str, Any]) -> Any:
+    tool = parsed.get("tool")
+    return tool.get("modelterms") if isinstance(tool, dict) else None
 
 
 def _has_tool_table(pyproject: FsPath) -> bool:
     try:
-        return re.search(r"^\s*\[\[?tool\.modelterms[\].]", pyproject.read_text("utf-8"), re.M) is not None
-    except (OSError, UnicodeDecodeError):
+        return _tool_table(_parse_toml(pyproject)[1]) is not None
+    except InputError:
         return True  # let load_config report why it cannot be read
 
 
@@ -130,16 +178,14 @@ def _inline_policy(document: Document, indexes: list[int]) -> Document | None:
 
 def _read_toml(path: FsPath) -> Document:
     """``[tool.modelterms]`` of a pyproject.toml; TOML parsers keep no lines, so lines are found in the text."""
-    import tomllib
-
-    text = read_text(str(path))
-    try:
-        parsed = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise InputError([Problem(str(path), int(line.group(1)) if line else None, "",
-                                  f"is not valid TOML: {exc}")]) from None
-    data = _plain(parsed.get("tool", {}).get("modelterms"))
+    text, parsed = _parse_toml(path)
+    if "tool" in parsed and not isinstance(parsed["tool"], dict):
+        raise InputError([Problem(str(path), None, "tool", "must be a table")])
+    table = _tool_table(parsed)
+    if table is None:
+        raise InputError([Problem(str(path), None, "", "has no [tool.modelterms] table",
+                                  "add one, or give modelterms.yaml instead")])
+    data = _plain(table)
     return Document(str(path), data, _toml_lines(text, data))
 
 
@@ -149,16 +195,19 @@ def _plain(value: Any) -> Any:
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_plain(item) for item in value]
-    if isinstance(value, (_dt.date, _dt.datetime)):
+    if isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
         return value.isoformat()
     return value
+
+
+_HEADER = re.compile(r'\s*\[\[?\s*tool\s*\.\s*"?modelterms"?\s*[\].]')
 
 
 def _toml_lines(text: str, data: Any) -> dict[Path, int]:
     """Best-effort lines: each top-level key, and each list item by the first line (after the previous) naming it."""
     lines: dict[Path, int] = {}
     rows = text.splitlines()
-    start = next((n for n, row in enumerate(rows) if re.match(r"\s*\[\[?tool\.modelterms", row)), 0)
+    start = next((n for n, row in enumerate(rows) if _HEADER.match(row)), 0)
     lines[()] = start + 1
     if not isinstance(data, dict):
         return lines

@@ -200,7 +200,12 @@ def _project_config(config_file: str | None, no_config: bool) -> Any:
     if no_config:
         return None
     path = config_file or find_config()
-    return load_config(path) if path else None
+    if not path:
+        return None
+    shown = os.path.relpath(path)
+    click.echo(f"modelterms: using config {shown if not shown.startswith('..') else os.path.abspath(path)}",
+               err=True)  # on stderr, so that no output format carries it
+    return load_config(path)
 
 
 def _emit(text: str, output: str | None, inputs: Sequence[str] = ()) -> None:
