@@ -99,8 +99,17 @@ def main() -> None:
     floor, warm, warm_ratio = _interleaved(floor_cmd, check, args.runs, env)
     _, cold, cold_ratio = _interleaved(floor_cmd, check, max(3, args.runs // 3), env,
                                        {**env, "MODELTERMS_NO_CACHE": "1"})
+    one = [str(BIN / "modelterms"), "check", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--format", "json",
+           "--fail-on", "never"]
+    _, one_warm, one_warm_ratio = _interleaved(floor_cmd, one, args.runs, env)
+    _, one_cold, one_cold_ratio = _interleaved(floor_cmd, one, max(3, args.runs // 3), env,
+                                               {**env, "MODELTERMS_NO_CACHE": "1"})
     shutil.rmtree(cache, ignore_errors=True)
     print(f"floor (import yaml, click, tabulate, durable.lang): {floor * 1000:7.1f} ms")
+    print(f"check --model X --format json, warm cache:         {one_warm * 1000:7.1f} ms  = {one_warm_ratio:.2f}x floor"
+          " (budget 1.50x)")
+    print(f"check --model X --format json, no cache:           {one_cold * 1000:7.1f} ms  = {one_cold_ratio:.2f}x floor"
+          " (budget 3.00x)")
     print(f"check --format json, whole catalog, warm cache:    {warm * 1000:7.1f} ms  = {warm_ratio:.2f}x floor"
           " (median of interleaved runs; budget 1.50x)")
     print(f"check --format json, whole catalog, no cache:      {cold * 1000:7.1f} ms  = {cold_ratio:.2f}x floor")
