@@ -63,6 +63,9 @@ def load_setup(config: Config | None, models: Sequence[str] = (), licenses: Sequ
         for entry, declaration in zip(entries, config.models, strict=True):
             declarations.setdefault(entry.id, []).append(declaration)
     waivers = _waivers(catalog, config)
+    if models:  # only what the command line names is checked: other waivers are neither used nor stale
+        ids = {entry.id for entry in chosen or ()}
+        waivers = tuple((model_id, waiver) for model_id, waiver in waivers if model_id in ids)
     return Setup(catalog, config, None if chosen is None else tuple(chosen),
                  {key: tuple(value) for key, value in declarations.items()}, waivers)
 
@@ -104,18 +107,42 @@ def waiver_rule_problems(catalog: Catalog, waivers: Iterable[Waiver]) -> list[Pr
 
 
 def _waivers(catalog: Catalog, config: Config | None) -> tuple[tuple[str, Waiver], ...]:
+    """The waivers ``check`` applies, each with the catalog model it names; card waivers are left to ``scan``."""
     if config is None:
         return ()
     problems = waiver_rule_problems(catalog, config.waivers)
+    card_rules = card_rule_ids(catalog)
     resolved = []
     for waiver in config.waivers:
+        if waiver.rule in card_rules:
+            continue  # a finding only a scanned card gets: `check` never sees it, so the waiver is not stale
         try:
             resolved.append((_resolve(catalog, waiver.model, waiver.file, waiver.line, f"{waiver.key}.model").id,
                              waiver))
+        except UnknownModelError as exc:
+            if not names_a_card(waiver):
+                problems += [problem._replace(hint="; ".join(filter(None, (
+                    problem.hint, "a waiver for a scanned card names the card's folder or README.md"))))
+                    for problem in exc.problems]
         except InputError as exc:
             problems += exc.problems
     raise_if(problems)
     return tuple(resolved)
+
+
+def names_a_card(waiver: Waiver) -> bool:
+    """Whether a waiver's ``model`` is a card's path (``models/acme/x``, ``./x``, ``…/README.md``), not a model id.
+
+    Catalog ids and Hub repo ids have one ``/`` at most, so a second one (or a leading ``.`` or ``/``)
+    can only be a path, which only ``scan`` can match.
+    """
+    name = waiver.model.replace("\\", "/")
+    return name.count("/") >= 2 or name.startswith((".", "/")) or name.lower().endswith("readme.md")
+
+
+def card_rule_ids(catalog: Catalog) -> set[str]:
+    """Findings only a scanned card can get: the unknown card, and rules reading the card's own fields."""
+    return {"unknown-model-card", *(rule.id for rule in catalog.rules if "model.card_" in repr(rule.when))}
 
 
 def report_for(setup: Setup, use_case: UseCase, assumed: tuple[str, ...], fail_on: str) -> Report:
@@ -131,7 +158,10 @@ def scan_report(paths: Sequence[str], catalog: Catalog, config: Config | None, u
     """Map every model card under ``paths`` to ``catalog`` (see ``load_catalog``) and check each against the use case.
 
     A waiver's ``model`` may name a card (its README path or folder), its repo
-    id, or the catalog model it maps to; one that names nothing found is stale.
+    id, or the catalog model it maps to. Waivers apply to what is scanned: one
+    naming a model or card this scan did not find is left alone (it may serve
+    ``check``, or a scan of another folder), except a card path that no longer
+    exists or lies under ``paths``, which is stale.
     """
     from ._scan import Mapper, find_cards, read_card, unknown_result
 
@@ -154,12 +184,24 @@ def scan_report(paths: Sequence[str], catalog: Catalog, config: Config | None, u
     names = {m.card.label: {m.card.label.lower(), m.card.label.lower().rsplit("/", 1)[0],
                             *(n.lower() for n in (m.card.repo_id, m.catalog_model) if n)} for m in mappings}
     pairs = [(label, w) for w in waivers for label, known in names.items() if w.model.lower().rstrip("/") in known]
-    pairs += [(w.model, w) for w in waivers if not any(waiver is w for _, waiver in pairs)]  # matches nothing: stale
+    pairs += [(w.model, w) for w in waivers  # a card waiver matching no card found: stale (see _vanished)
+              if not any(waiver is w for _, waiver in pairs) and _vanished(w, paths)]
     gate = judge(results, pairs, fail_on)
     declarations = {m.card.label: (Declaration(m.card.label, None, m.card.path, m.card.line),) for m in mappings}
     return Report(use_case, assumed, results, gate, declarations, config.path if config else None,
                   rule_descriptions=_rule_descriptions(catalog),
                   cards={m.card.label: m.to_dict() for m in mappings})
+
+
+def _vanished(waiver: Waiver, roots: Sequence[str]) -> bool:
+    """A card waiver whose card is gone: its path no longer exists, or lies under a scanned root yet was not found."""
+    if not names_a_card(waiver):
+        return False
+    target = FsPath(waiver.model)
+    if not target.exists():
+        return True
+    target = target.resolve()
+    return any(target == root or root in target.parents for root in (FsPath(r).resolve() for r in roots))
 
 
 def _label(path: FsPath) -> str:

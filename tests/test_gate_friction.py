@@ -1,0 +1,109 @@
+"""The CI gate as a new user wires it up (issue 17): one config serving `check` and `scan`, precedence, init.
+
+Each test starts from the sample project (tests/data/sample-project, see tests/test_workflow.py for what
+it declares) with the model cards of tests/data/model-cards copied under ``models/``, so that the same
+modelterms.yaml is read by `check` (catalog models) and `scan` (cards). Expected outcomes are derived from
+the config and the licenses, as the comments say.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from modelterms.cli import main
+
+HERE = Path(__file__).parent
+SAMPLE = HERE / "data" / "sample-project"
+CARDS = HERE / "data" / "model-cards"
+POLICIES = HERE.parent / "policies"
+FAR = "2999-12-31"
+GPT = "openai/gpt-4o"
+LLAMA = "meta-llama/Llama-3.1-8B-Instruct"
+CODESTRAL = "mistralai/Codestral-22B-v0.1"
+DEEPSEEK = "deepseek-ai/DeepSeek-R1"
+#: A card the catalog cannot map (acme-internal-terms): `scan` reports unknown-model-card for it.
+MYSTERY_WAIVER = ("{model: models/acme/mystery-7b, rule: unknown-model-card, reason: reviewed by legal, "
+                  f"approved_by: legal, expires: {FAR}}}")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def as_json(*args: str) -> tuple[int, dict, str]:
+    code, out, err = run(*args, "--format", "json")
+    assert code in (0, 1), err
+    return code, json.loads(out), err
+
+
+def add_waivers(config: Path, *entries: str) -> None:
+    text = config.read_text("utf-8").rstrip("\n")
+    assert text.splitlines()[-2] == "exceptions:", "the sample config ends with its exceptions"
+    config.write_text(text + "\n" + "".join(f"  - {entry}\n" for entry in entries), "utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "proj"
+    shutil.copytree(SAMPLE, root)
+    shutil.copytree(POLICIES, root / "policies")
+    shutil.copytree(CARDS, root / "models")
+    (root / ".git").mkdir()
+    monkeypatch.chdir(root)
+    return root
+
+
+# ----------------------------------------------------------------------------- 1, 2: waivers per command
+
+
+def test_a_card_waiver_does_not_break_check(project: Path) -> None:
+    add_waivers(project / "modelterms.yaml", MYSTERY_WAIVER)
+    code, report, err = as_json("check")
+    # As without the card waiver: the policy forbids GPT-4o (see test_workflow's end-to-end test).
+    assert code == 1 and report["gate"]["failing"] == [GPT]
+    assert "unknown model" not in err
+    assert report["gate"]["waivers"]["stale"] == []  # a card is not check's business: not stale either
+
+
+def test_a_misspelt_catalog_waiver_is_still_an_error_in_check(project: Path) -> None:
+    add_waivers(project / "modelterms.yaml", "{model: openai/gpt-4oo, rule: '*', reason: r, approved_by: a, "
+                                             f"expires: {FAR}}}")
+    code, _, err = run("check")
+    assert code == 2 and "gpt-4oo" in err
+
+
+def test_scan_uses_the_card_waiver_and_leaves_check_waivers_alone(project: Path) -> None:
+    add_waivers(project / "modelterms.yaml", MYSTERY_WAIVER,
+                f"{{model: {GPT}, rule: '*', reason: r, approved_by: a, expires: 2000-01-01}}")
+    code, report, err = as_json("scan", "models/acme/mystery-7b")
+    # The only card is waived; the Codestral waiver and the expired GPT-4o one are for models not scanned.
+    assert code == 0, err
+    assert report["results"][0]["findings"][0]["waiver"]["approved_by"] == "legal"
+    assert report["gate"]["waivers"] == {"expired": [], "stale": []}
+    assert "stale" not in err and "expired" not in err
+
+
+def test_scan_still_calls_a_waiver_for_a_vanished_card_stale(project: Path) -> None:
+    add_waivers(project / "modelterms.yaml", "{model: models/acme/gone, rule: '*', reason: r, approved_by: a, "
+                                             f"expires: {FAR}}}")
+    _, report, _ = as_json("scan", "models/acme/mystery-7b")
+    assert [w["model"] for w in report["gate"]["waivers"]["stale"]] == ["models/acme/gone"]
+
+
+def test_check_of_one_model_leaves_the_other_waivers_alone(project: Path) -> None:
+    add_waivers(project / "modelterms.yaml",
+                f"{{model: {LLAMA}, rule: '*', reason: r, approved_by: a, expires: 2000-01-01}}")
+    code, report, err = as_json("check", "--model", DEEPSEEK)
+    # DeepSeek-R1 is MIT; the Codestral waiver and the expired Llama one are about models not checked.
+    assert code == 0, err
+    assert report["gate"]["waivers"] == {"expired": [], "stale": []}
+    assert "stale" not in err and "expired" not in err
+    code, report, _ = as_json("check", "--model", LLAMA)
+    assert code == 1 and [w["model"] for w in report["gate"]["waivers"]["expired"]] == [LLAMA]
