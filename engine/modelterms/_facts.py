@@ -32,10 +32,12 @@ FIELDS: dict[str, dict[str, str]] = {
         "id": STR, "name": STR, "vendor": STR, "access": STR, "weights": STR, "modalities": LIST,
         "released": STR, "training_code": BOOL, "training_data": STR,
         "base_model": STR, "card_license": STR, "card_conflict": BOOL,
+        "relation": STR, "lineage": STR, "lineage_inferred": BOOL, "grants_own_terms": BOOL,
     },
     "license": {
         "id": STR, "name": STR, "kind": STR, "version": STR, "date": STR, "spdx": STR, "url": STR, "gaps": STR,
         "osi_approved": BOOL, "primary": BOOL, "has_grants": BOOL, "incomplete": BOOL, "incorporated": BOOL,
+        "binds_derivatives": BOOL, "derivatives_clause": STR,
     },
     "grant": {"name": STR, "value": STR, "condition": STR, "summary": STR, "excludes_competitors": BOOL},
     "threshold": {
@@ -55,6 +57,8 @@ CONTEXT = ("use", "model", "license")
 #: Fields computed here rather than read from a file (documented in the README).
 DERIVED = {
     "model.base_model", "model.card_license", "model.card_conflict",
+    "model.relation", "model.lineage", "model.lineage_inferred", "model.grants_own_terms",
+    "license.binds_derivatives", "license.derivatives_clause",
     "license.primary", "license.has_grants", "license.incomplete", "license.incorporated",
     "threshold.actual", "threshold.stated", "territory.applies_to_model",
     "territory.domicile_excluded", "territory.places_excluded", "territory.places_excluded_count",
@@ -87,17 +91,26 @@ def model_values(model: ModelEntry, access: str | None) -> dict[str, Any]:
         # set only for model cards found by `scan` (see _scan.py); a catalog model has no card
         "base_model": data.get("base_model"), "card_license": data.get("card_license"),
         "card_conflict": bool(data.get("card_conflict", False)),
+        # set by the lineage resolver (_lineage.py): how the card's terms were found
+        "relation": data.get("relation"), "lineage": data.get("lineage"),
+        "lineage_inferred": bool(data.get("lineage_inferred", False)),
+        "grants_own_terms": bool(data.get("grants_own_terms", True)),
     }
 
 
 def license_values(profile: LicenseProfile, primary: bool, incorporated: bool) -> dict[str, Any]:
     """``incorporated``: a document in force names this one as the policy it incorporates."""
     data = profile.data
+    derivatives = data.get("derivatives") or {}
     return {
         "id": profile.id, "name": profile.name, "kind": profile.kind, "version": data.get("version"),
         "date": data.get("date"), "spdx": data.get("spdx"), "url": profile.url, "gaps": data.get("gaps"),
         "osi_approved": profile.osi_approved, "primary": primary, "has_grants": "grants" in data,
         "incomplete": "gaps" in data, "incorporated": incorporated,
+        # profile key `derivatives` (see the license schema): whether these terms carry into derived models
+        "binds_derivatives": bool(derivatives.get("binds", False)),
+        "derivatives_clause": f"{profile.name}, section {derivatives['section']}" if derivatives.get("section")
+        else profile.name,
     }
 
 

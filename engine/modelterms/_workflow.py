@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path as FsPath
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ._catalog import NO_LICENSE_IN_FORCE, Catalog
 from ._config import Config, Declaration, Waiver
@@ -19,6 +19,9 @@ from ._paths import relative_to_cwd
 from ._report import Report
 from ._schema import suggest
 from ._yaml import Document
+
+if TYPE_CHECKING:
+    from ._hub import HubClient
 
 #: Finding ids made outside the rule files, which a waiver may name.
 BUILT_IN_FINDINGS = (NO_LICENSE_IN_FORCE, "unknown-model-card")
@@ -154,7 +157,8 @@ def report_for(setup: Setup, use_case: UseCase, assumed: tuple[str, ...], fail_o
 
 
 def scan_report(paths: Sequence[str], catalog: Catalog, config: Config | None, use_case: UseCase,
-                assumed: tuple[str, ...], fail_on: str, *, allow_empty: bool = False) -> Report:
+                assumed: tuple[str, ...], fail_on: str, *, allow_empty: bool = False,
+                hub: HubClient | None = None) -> Report:
     """Map every model card under ``paths`` to ``catalog`` (see ``load_catalog``) and check each against the use case.
 
     A waiver's ``model`` may name a card (its README path or folder), its repo
@@ -167,13 +171,10 @@ def scan_report(paths: Sequence[str], catalog: Catalog, config: Config | None, u
 
     waivers = config.waivers if config else ()
     raise_if(waiver_rule_problems(catalog, waivers))
-    mapper = Mapper(catalog, use_case.as_of)
-    mappings = []
-    for root in paths:
-        for path in find_cards(FsPath(root)):
-            card = read_card(path, _label(path))
-            if card is not None:
-                mappings.append(mapper.map(card))
+    cards = [card for root in paths for path in find_cards(FsPath(root))
+             if (card := read_card(path, _label(path))) is not None]
+    mapper = Mapper(catalog, use_case.as_of, cards, hub)  # the tree's cards are evidence for each other's bases
+    mappings = [mapper.map(card) for card in cards]
     if not mappings and not allow_empty:
         # A scan that found nothing checked nothing: passing would be a silent "permitted".
         raise_if([Problem(", ".join(paths), None, "", "no model card was found (a README.md with YAML metadata)",
