@@ -50,8 +50,9 @@ def test_json_shape_is_the_documented_contract() -> None:
     code, report = check_json("--model", "deepseek-ai/DeepSeek-R1", "--commercial")
     assert code == 0
     assert report["schema_version"] == 1
-    assert set(report) == {"schema_version", "modelterms_version", "config", "use_case", "assumed_defaults",
-                           "results", "gate"}
+    assert set(report) == {"schema_version", "modelterms_version", "config", "use_case", "use_case_from",
+                           "assumed_defaults", "results", "gate"}
+    assert report["use_case_from"] == ["flags"]
     assert report["config"] is None
     assert report["gate"] == {"fail_on": "forbidden", "passed": True, "failing": [],
                               "waivers": {"expired": [], "stale": []}}

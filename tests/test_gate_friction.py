@@ -107,3 +107,37 @@ def test_check_of_one_model_leaves_the_other_waivers_alone(project: Path) -> Non
     assert "stale" not in err and "expired" not in err
     code, report, _ = as_json("check", "--model", LLAMA)
     assert code == 1 and [w["model"] for w in report["gate"]["waivers"]["expired"]] == [LLAMA]
+
+
+# ----------------------------------------------------------------------------- 3: use-case precedence
+
+
+def test_a_use_case_file_merges_over_the_config_and_flags_over_both(project: Path) -> None:
+    (project / "uc.yaml").write_text("monthly_active_users: 1000\nterritories: [US]\n", "utf-8")
+    code, report, _ = as_json("check", "--model", DEEPSEEK, "--use-case", "uc.yaml", "--no-commercial")
+    assert code == 0  # DeepSeek-R1 is MIT
+    use = report["use_case"]
+    # From the config (sample-project/modelterms.yaml): serves_third_parties, licensee_country, the name.
+    assert use["serves_third_parties"] is True and use["licensee_country"] == "DE"
+    assert use["name"] == "customer support assistant"
+    # From the file, over the config's [US, EU]; and the flag over the config's commercial: true.
+    assert use["territories"] == ["US"] and use["monthly_active_users"] == 1000
+    assert use["commercial"] is False
+    assert [Path(p).name for p in report["use_case_from"]] == ["modelterms.yaml", "uc.yaml", "flags"]
+    assert "commercial" not in report["assumed_defaults"]
+
+
+def test_a_problem_in_a_use_case_file_names_that_file(project: Path) -> None:
+    (project / "uc.yaml").write_text("commercial: true\nmonthly_active_users: many\n", "utf-8")
+    code, _, err = run("check", "--model", DEEPSEEK, "--use-case", "uc.yaml")
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert code == 2 and errors == ["error: uc.yaml:2: monthly_active_users: must be a whole number, not a string"]
+
+
+def test_batch_lines_merge_over_the_config_and_flags_over_the_lines(project: Path) -> None:
+    (project / "cases.jsonl").write_text('{"commercial": false}\n', "utf-8")
+    code, out, err = run("check", "--model", DEEPSEEK, "--batch", "cases.jsonl", "--licensee-country", "FR")
+    assert code == 0, err
+    (line,) = [json.loads(row) for row in out.splitlines()]
+    assert line["use_case"]["commercial"] is False and line["use_case"]["serves_third_parties"] is True
+    assert line["use_case"]["licensee_country"] == "FR"

@@ -6,9 +6,9 @@ config, a policy or a waiver means the same thing in every command.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path as FsPath
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._catalog import NO_LICENSE_IN_FORCE, Catalog
 from ._config import Config, Declaration, Waiver
@@ -18,13 +18,15 @@ from ._model import ModelEntry, UseCase
 from ._paths import relative_to_cwd
 from ._report import Report
 from ._schema import suggest
+from ._usecase import use_case_problems
 from ._yaml import Document
 
 if TYPE_CHECKING:
+    from ._discover.results import Found
     from ._hub import HubClient
 
 #: Finding ids made outside the rule files, which a waiver may name.
-BUILT_IN_FINDINGS = (NO_LICENSE_IN_FORCE, "unknown-model-card")
+BUILT_IN_FINDINGS = (NO_LICENSE_IN_FORCE, "unknown-model-card", "unknown-model-reference")
 
 
 class Setup(NamedTuple):
@@ -148,17 +150,38 @@ def card_rule_ids(catalog: Catalog) -> set[str]:
     return {"unknown-model-card", *(rule.id for rule in catalog.rules if "model.card_" in repr(rule.when))}
 
 
-def report_for(setup: Setup, use_case: UseCase, assumed: tuple[str, ...], fail_on: str) -> Report:
+def merge_use_cases(layers: Sequence[Document], overrides: Mapping[str, Any] | None = None) -> Document:
+    """Use-case layers merged key by key, each over the ones before it, then ``overrides`` (the flags) on top.
+
+    The one precedence rule of every command: config ``use_case`` < ``--use-case`` file < batch line <
+    flags. Each layer is validated on its own first, so that a problem names the file and line it is in.
+    """
+    problems = []
+    for layer in layers:
+        if layer.data is None:
+            layer.data = {}
+        problems += use_case_problems(layer, allow_deprecated=True)
+    raise_if(problems)
+    data: dict[str, Any] = {}
+    for layer in layers:
+        data.update(layer.data)
+    data.update(overrides or {})
+    top = layers[-1] if layers else Document("<flags>", {})
+    return Document(top.name, data, top.lines, top.rename)
+
+
+def report_for(setup: Setup, use_case: UseCase, assumed: tuple[str, ...], fail_on: str, *,
+               use_case_from: Sequence[str] = ()) -> Report:
     results = tuple(setup.catalog.evaluate(use_case, setup.models))
     gate = judge(results, setup.waivers, fail_on)
     return Report(use_case, assumed, results, gate, setup.declarations,
                   setup.config.path if setup.config else None,
-                  rule_descriptions=_rule_descriptions(setup.catalog))
+                  rule_descriptions=_rule_descriptions(setup.catalog), use_case_from=tuple(use_case_from))
 
 
 def scan_report(paths: Sequence[str], catalog: Catalog, config: Config | None, use_case: UseCase,
                 assumed: tuple[str, ...], fail_on: str, *, allow_empty: bool = False,
-                hub: HubClient | None = None) -> Report:
+                use_case_from: Sequence[str] = (), hub: HubClient | None = None) -> Report:
     """Map every model card under ``paths`` to ``catalog`` (see ``load_catalog``) and check each against the use case.
 
     A waiver's ``model`` may name a card (its README path or folder), its repo
@@ -175,23 +198,44 @@ def scan_report(paths: Sequence[str], catalog: Catalog, config: Config | None, u
              if (card := read_card(path, _label(path))) is not None]
     mapper = Mapper(catalog, use_case.as_of, cards, hub)  # the tree's cards are evidence for each other's bases
     mappings = [mapper.map(card) for card in cards]
-    if not mappings and not allow_empty:
+    found = discovered_results(paths, catalog, use_case)  # models named in code, configs, notebooks, SBOMs
+    if not mappings and not found.results and not allow_empty:
         # A scan that found nothing checked nothing: passing would be a silent "permitted".
-        raise_if([Problem(", ".join(paths), None, "", "no model card was found (a README.md with YAML metadata)",
+        raise_if([Problem(", ".join(paths), None, "", "no model card (a README.md with YAML metadata) and no model "
+                          "named in code, configs or SBOMs was found",
                           "check the path, or pass --allow-empty if finding nothing is expected")])
     mapped = [m.entry for m in mappings if m.entry is not None]
     evaluated = {result.model: result for result in catalog.evaluate(use_case, mapped)} if mapped else {}
     results = tuple(evaluated[m.card.label] if m.entry is not None else unknown_result(m) for m in mappings)
+    results += found.results
     names = {m.card.label: {m.card.label.lower(), m.card.label.lower().rsplit("/", 1)[0],
                             *(n.lower() for n in (m.card.repo_id, m.catalog_model) if n)} for m in mappings}
+    names.update(found.names)
     pairs = [(label, w) for w in waivers for label, known in names.items() if w.model.lower().rstrip("/") in known]
     pairs += [(w.model, w) for w in waivers  # a card waiver matching no card found: stale (see _vanished)
               if not any(waiver is w for _, waiver in pairs) and _vanished(w, paths)]
     gate = judge(results, pairs, fail_on)
     declarations = {m.card.label: (Declaration(m.card.label, None, m.card.path, m.card.line),) for m in mappings}
     return Report(use_case, assumed, results, gate, declarations, config.path if config else None,
-                  rule_descriptions=_rule_descriptions(catalog),
-                  cards={m.card.label: m.to_dict() for m in mappings})
+                  rule_descriptions={**_rule_descriptions(catalog), **found.rule_descriptions},
+                  cards={m.card.label: m.to_dict() for m in mappings}, discovered=found.discovered,
+                  notices=found.notices, use_case_from=tuple(use_case_from))
+
+
+def discovered_results(paths: Sequence[str], catalog: Catalog, use_case: UseCase) -> Found:
+    """The models named in code, configs, notebooks, container and shell files and SBOMs under ``paths``, one
+    result each (see ``modelterms._discover``); kept apart from the cards so either can change alone."""
+    from ._discover import Resolver, discover
+    from ._discover.results import found_models
+
+    resolver = Resolver(catalog)
+    references = []
+    notices = []
+    for root in paths:
+        discovery = discover(FsPath(root), resolver)
+        references += [(FsPath(root), reference) for reference in discovery.references]
+        notices += [str(notice) for notice in discovery.notices]
+    return found_models(references, resolver, catalog, use_case, notices)
 
 
 def _vanished(waiver: Waiver, roots: Sequence[str]) -> bool:
