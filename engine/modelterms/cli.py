@@ -148,28 +148,41 @@ def _use_case_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def _use_case(options: dict[str, Any], base: Any = None) -> tuple[Any, tuple[str, ...]]:
-    """The use case from (lowest first) the config's ``use_case``, a ``--use-case`` file, then flags."""
-    from ._usecase import use_case_from_dict
-    from ._yaml import Document, load_file
+def _use_case(options: dict[str, Any], config_layer: Any = None, line: Any = None) -> tuple[Any, tuple[str, ...]]:
+    """The use case from the config's ``use_case``, the ``--use-case`` file, a batch ``line``, then flags.
 
-    document = base if base is not None else Document("<flags>", {})
-    if options["use_case_file"]:
-        document = load_file(options["use_case_file"])
-        if document.data is None:
-            document.data = {}
-    data = document.data
-    if isinstance(data, dict):
-        data = document.data = dict(data)
-        for key in (*_BOOL_KEYS, *_INT_KEYS, "licensee_country", "as_of"):
-            if options.get(key) is not None:
-                data[key] = options[key]
-        for key in ("territories", "purposes"):
-            if options.get(key):
-                data[key] = [item.upper() if key == "territories" else item for item in options[key]]
-    given = set(data) if isinstance(data, dict) else set()
-    use_case = use_case_from_dict(data, source=document.name, document=document)
-    return use_case, tuple(use_case.explicit_assumptions(given))
+    One rule for every command (see the README, "Precedence"): config < ``--use-case`` file < batch line
+    < flags, each merged key by key over the ones before it.
+    """
+    from ._usecase import deprecation_notices, use_case_from_dict
+    from ._workflow import merge_use_cases
+    from ._yaml import load_file
+
+    file_layer = load_file(options["use_case_file"]) if options["use_case_file"] else None
+    stack = [layer for layer in (config_layer, file_layer, line) if layer is not None]
+    document = merge_use_cases(stack, _flags(options))
+    for layer in stack:
+        for notice in deprecation_notices(layer):
+            click.echo(notice, err=True)
+    use_case = use_case_from_dict(document.data, source=document.name, document=document)
+    return use_case, tuple(use_case.explicit_assumptions(set(document.data)))
+
+
+def _flags(options: dict[str, Any]) -> dict[str, Any]:
+    """The use-case keys given as options."""
+    data = {key: options[key] for key in (*_BOOL_KEYS, *_INT_KEYS, "licensee_country", "as_of")
+            if options.get(key) is not None}
+    for key in ("territories", "purposes"):
+        if options.get(key):
+            data[key] = [item.upper() if key == "territories" else item for item in options[key]]
+    return data
+
+
+def _use_case_from(config: Any, options: dict[str, Any]) -> tuple[str, ...]:
+    """Where the use case came from, lowest first, for the report's footer and ``use_case_from``."""
+    return tuple(source for source, given in ((config.path if config else "", config is not None),
+                                              (options["use_case_file"], bool(options["use_case_file"])),
+                                              ("flags", bool(_flags(options)))) if given)
 
 
 def _color(stream: Any) -> bool:
@@ -272,10 +285,8 @@ def check(models: tuple[str, ...], batch_file: str | None, output_format: str, f
         if output_format not in ("table", "json") or options["use_case_file"]:
             raise click.UsageError("--batch reads its use cases from the file and writes JSON Lines: "
                                    "leave out --use-case, and --format other than json")
-        base = config.use_case_document.data if config else {}
-
         def per_line(line: Document) -> tuple[Any, tuple[str, ...]]:
-            return _use_case(options, Document(line.name, {**base, **line.data}, line.lines))
+            return _use_case(options, config.use_case_document if config else None, line)
 
         if output is not None:
             from ._output import check_target
@@ -284,8 +295,10 @@ def check(models: tuple[str, ...], batch_file: str | None, output_format: str, f
         sys.exit(run_batch(batch_file, setup, per_line, fail_on, output,
                            _inputs(config, options, batch_file, *policy_files)))
     use_case, assumed = _use_case(options, config.use_case_document if config else None)
-    _finish(report_for(setup, use_case, assumed, fail_on), output_format, output,
-            _inputs(config, options, *policy_files))
+    report = report_for(setup, use_case, assumed, fail_on, use_case_from=_use_case_from(config, options))
+    if options.get("explain"):
+        _finish_explained(report, setup.catalog, output_format, output, _inputs(config, options, *policy_files))
+    _finish(report, output_format, output, _inputs(config, options, *policy_files))
 
 
 @main.command()
@@ -314,7 +327,8 @@ def scan(paths: tuple[str, ...], allow_empty: bool, output_format: str, fail_on:
     use_case, assumed = _use_case(options, config.use_case_document if config else None)
     catalog = load_catalog(config, license_dirs, rule_files, policy_files)
     _print_notices(catalog)
-    report = scan_report(paths, catalog, config, use_case, assumed, fail_on, allow_empty=allow_empty)
+    report = scan_report(paths, catalog, config, use_case, assumed, fail_on, allow_empty=allow_empty,
+                         use_case_from=_use_case_from(config, options))
     _finish(report, output_format, output, _inputs(config, options, *policy_files, *paths))
 
 
