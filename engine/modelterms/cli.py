@@ -18,7 +18,7 @@ import click
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 #: kept here as well as in _format so that --help needs no import of the formatters (tested equal)
-_FORMATS = ("table", "json", "markdown", "csv", "sarif", "junit", "github")
+_FORMATS = ("table", "json", "markdown", "csv", "sarif", "junit", "github", "cyclonedx")
 _BOOL_KEYS = ("commercial", "self_hosted", "modifies", "distributes", "serves_third_parties",
               "trains_on_outputs", "competes_with_licensor")
 _INT_KEYS = ("monthly_active_users", "monthly_revenue_usd", "annual_revenue_usd")
@@ -246,6 +246,8 @@ def _finish(report: Any, output_format: str, output: str | None, inputs: Sequenc
 
     color = output is None and _color(sys.stdout)
     _emit(formatter(output_format)(report, color=color), output, inputs)
+    for notice in getattr(report, "notices", ()):  # what a scan passed over (too large, not parsable)
+        click.echo(notice, err=True)
     gate = report.gate
     for level, message in gate.messages():
         click.echo(f"{level}: {message}", err=True)

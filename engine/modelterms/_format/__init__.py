@@ -7,7 +7,7 @@ from typing import Protocol
 
 from .._report import Report
 
-FORMATS = ("table", "json", "markdown", "csv", "sarif", "junit", "github")
+FORMATS = ("table", "json", "markdown", "csv", "sarif", "junit", "github", "cyclonedx")
 
 
 class Formatter(Protocol):

@@ -1,4 +1,5 @@
-"""GitHub Actions workflow commands: annotations on the config line that declares each model.
+"""GitHub Actions workflow commands: annotations on the config line that declares each model (for ``scan``: on
+every line where the model was found).
 
 Errors for what fails the check, warnings for what needs attention below
 ``--fail-on``, notices for waived findings. See GitHub's "Workflow commands"
@@ -45,11 +46,12 @@ def render(report: Report, *, color: bool = False) -> str:
         if result.verdict == Verdict.PERMITTED and state == "ok":
             continue
         kind = {"FAIL": "error", "waived": "notice"}.get(state, "warning")
-        declared = report.declared_at(result)
         message = "\n".join(main_reasons(report, result))
         title = f"modelterms: {report.label(result)} is {result.verdict.value}"
-        lines.append(_command(kind, message, title, declared.file if declared else None,
-                              declared.line if declared else None))
+        # One annotation at every place a scan found the model, else at the config line declaring it.
+        locations: list[tuple[str | None, int | None]] = [*report.locations(result)] or [(None, None)]
+        for file, line in locations:
+            lines.append(_command(kind, message, title, file, line))
     for _, waiver in gate.expired:
         lines.append(_command("error", f"renew it with a new approval or fix the finding ({waiver.reason})",
                               f"modelterms: waiver for {waiver.model} expired on {waiver.expires}",

@@ -1,4 +1,5 @@
-"""SARIF 2.1.0 for code-scanning UIs: each finding that needs attention points at the config line declaring the model.
+"""SARIF 2.1.0 for code-scanning UIs: each finding that needs attention points at the config line declaring the model
+(for ``scan``: at every line of code, config or SBOM where the model was found).
 
 Permitted findings are not results (they need no action). A waived finding is
 a result with an accepted external suppression, so dashboards show it as
@@ -41,7 +42,6 @@ def _location(file: str, line: int | None) -> dict[str, Any]:
 
 
 def _finding_result(report: Report, result: Result, finding: Finding, rule_index: int) -> dict[str, Any]:
-    declared = report.declared_at(result)
     where = report.where(result)
     text = (f"{report.label(result)} ({result.license or 'no license in force'}): {finding.message} "
             f"[{clause(finding)}]" + (f" Used in: {where}." if where else "")
@@ -56,8 +56,9 @@ def _finding_result(report: Report, result: Result, finding: Finding, rule_index
                        "citation": finding.citation.url},
         "partialFingerprints": {"modelterms/v1": f"{result.model}:{finding.rule}:{finding.citation.license}"},
     }
-    if declared is not None:
-        entry["locations"] = [_location(declared.file, declared.line)]
+    locations = report.locations(result)  # every place a scan found the model, else the config line declaring it
+    if locations:
+        entry["locations"] = [_location(file, line) for file, line in locations]
     waiver = report.gate.waiver_for(result.model, finding)
     if waiver is not None:
         entry["suppressions"] = [{"kind": "external", "status": "accepted",
