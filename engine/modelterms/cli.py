@@ -340,8 +340,11 @@ def scan(paths: tuple[str, ...], allow_empty: bool, output_format: str, fail_on:
 @_guard
 def init(force: bool, path: str) -> None:
     """Write a commented starter modelterms.yaml (never overwrites one without --force)."""
-    from ._config import STARTER
+    from ._config import STARTER, shadowed_by
 
+    shadowed = shadowed_by(path)
+    if shadowed is not None:  # even with --force: --force overwrites a modelterms.yaml, never another config
+        _fail([shadowed])
     if os.path.islink(path):  # a link, dangling or not, would be replaced by a plain file
         click.echo(f"error: {path} is a symbolic link; nothing was written (give the link's target)", err=True)
         sys.exit(EXIT_INPUT)
