@@ -141,3 +141,28 @@ def test_batch_lines_merge_over_the_config_and_flags_over_the_lines(project: Pat
     (line,) = [json.loads(row) for row in out.splitlines()]
     assert line["use_case"]["commercial"] is False and line["use_case"]["serves_third_parties"] is True
     assert line["use_case"]["licensee_country"] == "FR"
+
+
+# ----------------------------------------------------------------------------- 4: init beside [tool.modelterms]
+
+
+def test_init_refuses_to_shadow_a_pyproject_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.modelterms]\nmodels = ["gpt-4o"]\n')
+    (tmp_path / "src").mkdir()
+    for folder in (tmp_path, tmp_path / "src"):  # also from a folder below: a yaml there would shadow it too
+        monkeypatch.chdir(folder)
+        for extra in ([], ["--force"]):
+            code, out, err = run("init", *extra)
+            assert code == 2 and "pyproject.toml" in err and "[tool.modelterms]" in err
+            assert not (folder / "modelterms.yaml").exists()
+
+
+def test_init_still_writes_beside_a_pyproject_without_the_table(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("init")
+    assert code == 0, err
+    assert (tmp_path / "modelterms.yaml").exists()

@@ -60,6 +60,8 @@ class Config(NamedTuple):
     policy_files: tuple[FsPath, ...]
     inline_policy: Document | None
     waivers: tuple[Waiver, ...]
+    #: ``hub:`` — look models up on the Hugging Face Hub (None: not set, the flag or MODELTERMS_HUB decides)
+    hub: bool | None = None
 
 
 def find_config(start: FsPath | None = None) -> FsPath | None:
@@ -160,7 +162,7 @@ def load_config(path: str | FsPath) -> Config:
                         {path[1:]: line for path, line in document.lines.items() if path[:1] == ("use_case",)},
                         rename={(): ("use_case",)})
     return Config(str(path), use_case, tuple(declarations), tuple(policy_files),
-                  _inline_policy(document, inline), waivers)
+                  _inline_policy(document, inline), waivers, data.get("hub"))
 
 
 def _inline_policy(document: Document, indexes: list[int]) -> Document | None:
@@ -225,6 +227,20 @@ def _toml_lines(text: str, data: Any) -> dict[Path, int]:
                     cursor = hit
                     lines[(key, index)] = hit + 1
     return lines
+
+
+def shadowed_by(path: str | FsPath) -> Problem | None:
+    """Why writing a ``modelterms.yaml`` at ``path`` would hide the project's config, or None.
+
+    A ``modelterms.yaml`` wins over ``[tool.modelterms]`` of a pyproject.toml in the same folder or above,
+    so writing one there would silently replace the configuration in force.
+    """
+    found = find_config(FsPath(path).resolve().parent)
+    if found is None or found.name != "pyproject.toml":
+        return None
+    return Problem(str(found), None, "tool.modelterms", "already configures modelterms here; nothing was written "
+                   f"(a {FsPath(path).name} would hide it)",
+                   "edit [tool.modelterms], or move it out of pyproject.toml first")
 
 
 STARTER = """\
