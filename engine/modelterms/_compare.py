@@ -131,7 +131,8 @@ def _clause(citation: Citation) -> dict[str, str]:
 
 def everything_on(use: UseCase) -> UseCase:
     """The use case with every activity switched on: what each undeclared column shows."""
-    return dataclasses.replace(use, **{key: True for key in ACTIVITIES})
+    switched: dict[str, Any] = dict.fromkeys(ACTIVITIES, True)
+    return dataclasses.replace(use, **switched)
 
 
 def compare(catalog: Catalog, use: UseCase, models: Sequence[str | ModelEntry]) -> Comparison:
@@ -217,3 +218,33 @@ def _figure(catalog: Catalog, model: ModelEntry, use: UseCase, dimension: Dimens
     if use.purposes:
         return ", ".join(sorted(barred.intersection(use.purposes)))
     return f"{len(barred)} barred" if barred else ""
+
+
+def select_models(catalog: Catalog, names: Sequence[str] = (), *, family: Sequence[str] = (),
+                  vendor: Sequence[str] = ()) -> list[ModelEntry]:
+    """The models named, then every member of each family (its id) and of each vendor (part of the name, any case).
+
+    An unknown name, family or vendor is an InputError naming it, with the nearest ones: never an empty comparison.
+    """
+    from ._errors import InputError, Problem
+    from ._schema import suggest
+
+    chosen = list(catalog.find_models(names))
+    problems = []
+    families = sorted({model.family for model in catalog.models if model.family})
+    for wanted in family:
+        members = [model for model in catalog.models if (model.family or "").lower() == wanted.lower()]
+        if not members:
+            problems.append(Problem("--family", None, "", f"no catalog family `{wanted}`",
+                                    suggest(wanted, families) or "see `modelterms models`"))
+        chosen += members
+    vendors = sorted({model.vendor for model in catalog.models})
+    for wanted in vendor:
+        members = [model for model in catalog.models if wanted.lower() in model.vendor.lower()]
+        if not members:
+            problems.append(Problem("--vendor", None, "", f"no catalog model of vendor `{wanted}`",
+                                    suggest(wanted, vendors) or "see `modelterms models`"))
+        chosen += members
+    if problems:
+        raise InputError(problems)
+    return list({model.id: model for model in chosen}.values())

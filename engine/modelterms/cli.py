@@ -256,6 +256,8 @@ def _finish(report: Any, output_format: str, output: str | None, inputs: Sequenc
 
 @main.command()
 @_use_case_options
+@click.option("--explain", is_flag=True,
+              help="After the report, what would change each answer that is not permitted (as `explain`).")
 @click.option("--model", "models", multiple=True,
               help="Catalog id or alias, case-insensitive (repeatable). Default: the config's models, else all.")
 @click.option("--batch", "batch_file", type=click.Path(dir_okay=False), default=None,
@@ -434,3 +436,157 @@ def validate(paths: tuple[str, ...], kind: str | None) -> None:
         else:
             click.echo(f"ok: {path} ({KIND_NAMES.get(detected, detected)})")
     sys.exit(EXIT_INPUT if failed else EXIT_OK)
+
+
+# ------------------------------------------------------------------ choosing a model: compare, diff, explain
+
+
+def _finish_explained(report: Any, catalog: Any, output_format: str, output: str | None,
+                      inputs: Sequence[str]) -> NoReturn:
+    """``check --explain``: the report, then what would change each answer; exits by the report's gate."""
+    from ._explain import explain
+    from ._format import formatter
+    from ._format.explanation import render
+
+    if output_format not in ("table", "markdown", "json"):
+        raise click.UsageError("--explain works with --format table, markdown or json")
+    explanations = explain(catalog, report.use_case, [result.model for result in report.results])
+    if output_format == "json":
+        import json
+
+        text = json.dumps({**report.to_dict(), "explanations": explanations.to_dict()["explanations"]},
+                          indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    else:
+        color = output is None and _color(sys.stdout)
+        text = formatter(output_format)(report, color=color) + "\n" + render(explanations, output_format)
+    _emit(text, output, inputs)
+    for level, message in report.gate.messages():
+        click.echo(f"{level}: {message}", err=True)
+    sys.exit(EXIT_OK if report.gate.passed else EXIT_FAIL)
+
+
+def _chosen_models(models: tuple[str, ...], family: tuple[str, ...], vendor: tuple[str, ...], config: Any,
+                   catalog: Any, *, default_all: bool) -> Any:
+    """The models named, else those of --family/--vendor, else the config's, else the catalog (or an error)."""
+    from ._compare import select_models
+
+    if models or family or vendor:
+        return select_models(catalog, models, family=family, vendor=vendor)
+    if config is not None:
+        from ._workflow import load_setup
+
+        return list(load_setup(config, (), (), (), ()).models or ())
+    if default_all:
+        return list(catalog.models)
+    raise click.UsageError("name the models to compare, or give --family or --vendor (or run where a "
+                           "modelterms.yaml declares models)")
+
+
+def _selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--no-config", is_flag=True, help="Ignore modelterms.yaml / [tool.modelterms].")(func)
+    func = click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+                        help="Project config whose models and use case apply when no model is named.")(func)
+    func = click.option("--vendor", multiple=True, help="Every catalog model of this vendor (repeatable).")(func)
+    func = click.option("--family", multiple=True, help="Every member of this catalog family (repeatable).")(func)
+    return func
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@_use_case_options
+@_selection_options
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown", "csv"]),
+              default="table", show_default=True)
+@_catalog_options
+@_guard
+def compare(names: tuple[str, ...], family: tuple[str, ...], vendor: tuple[str, ...], config_file: str | None,
+            no_config: bool, output_format: str, license_dirs: tuple[str, ...], rule_files: tuple[str, ...],
+            **options: Any) -> None:
+    """Compare models for a use case: one row per model, a verdict per part of the use case.
+
+    Columns the use case does not ask for show what would apply if it did (in brackets).
+    """
+    from ._compare import compare as run_compare
+    from ._format.comparison import render
+
+    config = _project_config(config_file, no_config)
+    catalog = _load_catalog(license_dirs, rule_files)
+    chosen = _chosen_models(names, family, vendor, config, catalog, default_all=False)
+    use_case, _ = _use_case(options, config.use_case_document if config else None)
+    click.echo(render(run_compare(catalog, use_case, chosen), output_format), nl=False)
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@_use_case_options
+@_selection_options
+@click.option("--alternatives", default=5, show_default=True, type=click.IntRange(min=0),
+              help="How many other models to name for each answer.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown"]),
+              default="table", show_default=True)
+@_catalog_options
+@_guard
+def explain(names: tuple[str, ...], family: tuple[str, ...], vendor: tuple[str, ...], config_file: str | None,
+            no_config: bool, alternatives: int, output_format: str, license_dirs: tuple[str, ...],
+            rule_files: tuple[str, ...], **options: Any) -> None:
+    """For each model not permitted: the smallest changes to the use case that would improve the answer.
+
+    Each change names the clause that decides it; when only giving up part of the
+    use case helps, the answer says so and names other models. Default: the
+    config's models, else the whole catalog.
+    """
+    from ._explain import explain as run_explain
+    from ._format.explanation import render
+
+    config = _project_config(config_file, no_config)
+    catalog = _load_catalog(license_dirs, rule_files)
+    chosen = _chosen_models(names, family, vendor, config, catalog, default_all=True)
+    use_case, _ = _use_case(options, config.use_case_document if config else None)
+    click.echo(render(run_explain(catalog, use_case, chosen, alternatives=alternatives), output_format), nl=False)
+
+
+@main.command()
+@click.argument("names", nargs=-1, required=True)
+@click.option("--from", "start", default=None, help="With one model: the earlier date (YYYY-MM-DD).")
+@click.option("--to", "end", default=None, help="With one model: the later date (default today).")
+@click.option("--as-of", default=None, help="With two models: the date whose licenses apply (default today).")
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown"]), default="table",
+              show_default=True)
+@_catalog_options
+@_guard
+def diff(names: tuple[str, ...], start: str | None, end: str | None, as_of: str | None, output_format: str,
+         license_dirs: tuple[str, ...], rule_files: tuple[str, ...]) -> None:
+    """Every term that differs between two licenses (or models), or in one model's history.
+
+    \b
+    modelterms diff llama-3 llama-3.1
+    modelterms diff MODEL --from 2024-01-01 --to 2025-01-01
+    """
+    from ._diff import diff as run_diff
+    from ._diff import history
+    from ._format.difference import render
+
+    catalog = _load_catalog(license_dirs, rule_files)
+    if start is not None or end is not None:
+        if len(names) != 1 or start is None:
+            raise click.UsageError("--from/--to compare one model's terms on two dates: give one model and --from")
+        result = history(catalog, names[0], _day(start), _day(end))
+    else:
+        if len(names) != 2:
+            raise click.UsageError("give two licenses or models, or one model with --from and --to")
+        result = run_diff(catalog, names[0], names[1], as_of=_day(as_of))
+    click.echo(render(result, output_format), nl=False)
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--deprecated", is_flag=True, help="List deprecated tags too, with the tag each is read as.")
+@_catalog_options
+@_guard
+def purposes(output_format: str, deprecated: bool, license_dirs: tuple[str, ...], rule_files: tuple[str, ...]) -> None:
+    """The purpose tags a use case may name, what each means, and which licenses and policies bar it."""
+    from ._format.vocabulary import render
+    from ._purposes import purposes as vocabulary
+
+    catalog = _load_catalog(license_dirs, rule_files)
+    click.echo(render(vocabulary(catalog, deprecated=deprecated), output_format), nl=False)

@@ -22,7 +22,8 @@ def _clauses(findings: tuple[Finding, ...]) -> str:
 
 
 def _remedy(remedy: Remedy) -> str:
-    return f"{' + '.join(change.label for change in remedy.changes)} -> {remedy.verdict.value} [{_clauses(remedy.removes)}]"
+    changes = " + ".join(change.label for change in remedy.changes)
+    return f"{changes} -> {remedy.verdict.value} [{_clauses(remedy.removes)}]"
 
 
 def _lines(item: Explanation) -> list[str]:
