@@ -254,6 +254,24 @@ def _finish(report: Any, output_format: str, output: str | None, inputs: Sequenc
     sys.exit(EXIT_OK if gate.passed else EXIT_FAIL)
 
 
+def _hub_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--hub`` / ``--offline``: the lineage resolver may read the Hugging Face Hub (see _hub.py)."""
+    func = click.option("--offline", is_flag=True, default=False,
+                        help="Read Hub metadata from the local cache only (filled by an earlier --hub run).")(func)
+    func = click.option("--hub/--no-hub", "hub", default=None,
+                        help="Look up ids and base models outside the catalog and the tree on the Hugging Face "
+                             "Hub (config `hub: true`, env MODELTERMS_HUB=1). Off by default.")(func)
+    return func
+
+
+def _hub_client(hub: bool | None, offline: bool, config: Any) -> Any:
+    """A HubClient when the Hub is on (flag over config over environment), else None: nothing leaves the machine."""
+    from ._hub import HubClient, settings_from
+
+    settings = settings_from(hub, offline or None, config.hub if config is not None else None)
+    return HubClient(settings) if settings.enabled else None
+
+
 @main.command()
 @_use_case_options
 @click.option("--explain", is_flag=True,
@@ -262,10 +280,14 @@ def _finish(report: Any, output_format: str, output: str | None, inputs: Sequenc
               help="Catalog id or alias, case-insensitive (repeatable). Default: the config's models, else all.")
 @click.option("--batch", "batch_file", type=click.Path(dir_okay=False), default=None,
               help="JSON Lines file, one use case per line; writes one JSON report per line.")
+@click.option("--card", "card_files", multiple=True, type=click.Path(),
+              help="A model card (README.md or its folder) to check, or the card of a --model id (repeatable).")
+@_hub_options
 @_report_options
 @_catalog_options
 @_guard
-def check(models: tuple[str, ...], batch_file: str | None, output_format: str, fail_on: str, output: str | None,
+def check(models: tuple[str, ...], batch_file: str | None, card_files: tuple[str, ...], hub: bool | None,
+          offline: bool, output_format: str, fail_on: str, output: str | None,
           policy_files: tuple[str, ...], config_file: str | None, no_config: bool, license_dirs: tuple[str, ...],
           rule_files: tuple[str, ...], **options: Any) -> None:
     """Check a use case against models' licenses and your policies.
@@ -280,7 +302,15 @@ def check(models: tuple[str, ...], batch_file: str | None, output_format: str, f
     from ._workflow import load_setup, report_for
 
     config = _project_config(config_file, no_config)
-    setup = load_setup(config, models, license_dirs, rule_files, policy_files)
+    client = _hub_client(hub, offline, config)
+    cards: dict[str, Any] = {}
+    if card_files or client is not None:  # any HF id: through its card or the Hub (see _model_check.py)
+        from ._model_check import lineage_setup
+
+        setup, cards = lineage_setup(config, models, card_files, client, options.get("as_of"), license_dirs,
+                                     rule_files, policy_files)
+    else:
+        setup = load_setup(config, models, license_dirs, rule_files, policy_files)
     _print_notices(setup.catalog)
     if batch_file is not None:
         from ._batch import run_batch
@@ -300,6 +330,7 @@ def check(models: tuple[str, ...], batch_file: str | None, output_format: str, f
                            _inputs(config, options, batch_file, *policy_files)))
     use_case, assumed = _use_case(options, config.use_case_document if config else None)
     report = report_for(setup, use_case, assumed, fail_on, use_case_from=_use_case_from(config, options))
+    report = report._replace(cards=cards) if cards else report  # how each --card / --hub model was resolved
     if options.get("explain"):
         _finish_explained(report, setup.catalog, output_format, output, _inputs(config, options, *policy_files))
     _finish(report, output_format, output, _inputs(config, options, *policy_files))
@@ -308,11 +339,13 @@ def check(models: tuple[str, ...], batch_file: str | None, output_format: str, f
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--allow-empty", is_flag=True, help="Pass when no model card is found (by default that is an error).")
+@_hub_options
 @_use_case_options
 @_report_options
 @_catalog_options
 @_guard
-def scan(paths: tuple[str, ...], allow_empty: bool, output_format: str, fail_on: str, output: str | None,
+def scan(paths: tuple[str, ...], allow_empty: bool, hub: bool | None, offline: bool, output_format: str,
+         fail_on: str, output: str | None,
          policy_files: tuple[str, ...], config_file: str | None, no_config: bool, license_dirs: tuple[str, ...],
          rule_files: tuple[str, ...], **options: Any) -> None:
     """Check the Hugging Face model cards (README.md front matter) found under PATHS.
@@ -332,7 +365,7 @@ def scan(paths: tuple[str, ...], allow_empty: bool, output_format: str, fail_on:
     catalog = load_catalog(config, license_dirs, rule_files, policy_files)
     _print_notices(catalog)
     report = scan_report(paths, catalog, config, use_case, assumed, fail_on, allow_empty=allow_empty,
-                         use_case_from=_use_case_from(config, options))
+                         use_case_from=_use_case_from(config, options), hub=_hub_client(hub, offline, config))
     _finish(report, output_format, output, _inputs(config, options, *policy_files, *paths))
 
 
