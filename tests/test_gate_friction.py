@@ -153,7 +153,7 @@ def test_init_refuses_to_shadow_a_pyproject_config(tmp_path: Path, monkeypatch: 
     for folder in (tmp_path, tmp_path / "src"):  # also from a folder below: a yaml there would shadow it too
         monkeypatch.chdir(folder)
         for extra in ([], ["--force"]):
-            code, out, err = run("init", *extra)
+            code, _, err = run("init", *extra)
             assert code == 2 and "pyproject.toml" in err and "[tool.modelterms]" in err
             assert not (folder / "modelterms.yaml").exists()
 
@@ -166,3 +166,51 @@ def test_init_still_writes_beside_a_pyproject_without_the_table(tmp_path: Path,
     code, _, err = run("init")
     assert code == 0, err
     assert (tmp_path / "modelterms.yaml").exists()
+
+
+# ----------------------------------------------------------------------------- 5: a use case per model
+
+
+def _declare_use_case(config: Path, model: str, mapping: str) -> None:
+    text = config.read_text("utf-8")
+    old = f"  - model: {model}\n"
+    assert old in text
+    config.write_text(text.replace(old, f"{old}    use_case: {mapping}\n"), "utf-8")
+
+
+def test_a_model_entry_may_carry_its_own_use_case(project: Path) -> None:
+    # Self-hosting GPT-4o is impossible (api-only-not-self-hostable, forbidden); the project use case does
+    # not self-host, so the finding appears only where the model's own use case says self_hosted: true.
+    _declare_use_case(project / "modelterms.yaml", DEEPSEEK, "{self_hosted: true, distributes: true}")
+    _, report, _ = as_json("check")
+    results = {r["model"]: r for r in report["results"]}
+    assert results[DEEPSEEK]["use_case"]["self_hosted"] is True
+    assert results[DEEPSEEK]["use_case"]["distributes"] is True
+    # merged over the project use case, not replacing it
+    assert results[DEEPSEEK]["use_case"]["serves_third_parties"] is True
+    assert results[DEEPSEEK]["use_case"]["licensee_country"] == "DE"
+    assert report["use_case"]["self_hosted"] is False and "use_case" not in results[GPT]
+    # MIT requires the notice when weights are distributed: an obligation appears only for the override.
+    assert any("notice" in text.lower() or "copyright" in text.lower() for text in results[DEEPSEEK]["obligations"])
+
+
+def test_the_model_use_case_changes_the_verdict(project: Path) -> None:
+    _declare_use_case(project / "modelterms.yaml", GPT, "{self_hosted: true}")
+    _, report, _ = as_json("check")
+    gpt = next(r for r in report["results"] if r["model"] == GPT)
+    assert "api-only-not-self-hostable" in {f["rule"] for f in gpt["findings"]}
+
+
+def test_an_unknown_key_in_a_model_use_case_is_named(project: Path) -> None:
+    _declare_use_case(project / "modelterms.yaml", GPT, "{self_hostd: false}")
+    code, _, err = run("check")
+    assert code == 2
+    assert "models[3].use_case" in err and "self_hostd" in err and "self_hosted" in err  # did-you-mean
+    assert "must be a string" not in err
+
+
+def test_an_unknown_key_in_a_model_entry_is_named_not_called_a_mapping(project: Path) -> None:
+    config = project / "modelterms.yaml"
+    config.write_text(config.read_text("utf-8").replace("    where: chat backend\n", "    wher: chat backend\n"))
+    code, _, err = run("check")
+    assert code == 2 and "wher" in err and "must be a string" not in err

@@ -30,6 +30,8 @@ class Declaration(NamedTuple):
     file: str
     line: int | None
     key: str = "models"
+    #: how this model's use differs from the project's use case (merged over it), with the config's lines
+    use_case: Document | None = None
 
 
 class Waiver(NamedTuple):
@@ -146,8 +148,10 @@ def load_config(path: str | FsPath) -> Config:
     declarations = []
     for index, item in enumerate(data.get("models", [])):
         model, where = (item, None) if isinstance(item, str) else (item["model"], item.get("where"))
+        own = (None if isinstance(item, str) or "use_case" not in item
+               else _part(document, ("models", index, "use_case")))
         declarations.append(Declaration(model, where, document.name, document.line(("models", index)),
-                                        f"models[{index}]"))
+                                        f"models[{index}]", own))
     policy_files, inline = [], []
     for index, item in enumerate(data.get("policy", [])):
         if isinstance(item, str):
@@ -158,11 +162,18 @@ def load_config(path: str | FsPath) -> Config:
         Waiver(item["model"], item["rule"], item["reason"], item["approved_by"], item["expires"], document.name,
                document.line(("exceptions", index)), f"exceptions[{index}]")
         for index, item in enumerate(data.get("exceptions", [])))
-    use_case = Document(document.name, data.get("use_case") or {},
-                        {path[1:]: line for path, line in document.lines.items() if path[:1] == ("use_case",)},
-                        rename={(): ("use_case",)})
+    use_case = _part(document, ("use_case",))
     return Config(str(path), use_case, tuple(declarations), tuple(policy_files),
                   _inline_policy(document, inline), waivers, data.get("hub"))
+
+
+def _part(document: Document, at: Path) -> Document:
+    """The mapping at key path ``at`` as a document of its own, whose messages name the key path in the config."""
+    value: Any = document.data
+    for key in at:
+        value = value.get(key) if isinstance(value, dict) else value[key] if isinstance(key, int) else None
+    lines = {path[len(at):]: line for path, line in document.lines.items() if path[:len(at)] == at}
+    return Document(document.name, value or {}, lines, rename={(): at})
 
 
 def _inline_policy(document: Document, indexes: list[int]) -> Document | None:
@@ -260,6 +271,7 @@ use_case:                      # the same keys as a --use-case file; unset boole
 models:                        # catalog ids or aliases: `modelterms models` lists them
   - model: deepseek-ai/DeepSeek-R1
     where: chat backend        # free text, shown in reports
+    # use_case: {distributes: true}   # how this model's use differs: merged over use_case for it alone
 
 # policy:                      # your organisation's own rules (files relative to this one, or rules inline)
 #   - policies/no-proprietary-api.yaml

@@ -68,6 +68,8 @@ class Report(NamedTuple):
     notices: tuple[str, ...] = ()
     #: where the use case came from, lowest precedence first: the config, a --use-case file, "flags"
     use_case_from: tuple[str, ...] = ()
+    #: model id -> the use case that model was checked under, where the config gives it one of its own
+    model_use_cases: Mapping[str, UseCase] = {}
 
     @property
     def use_case_source(self) -> str:
@@ -107,6 +109,8 @@ class Report(NamedTuple):
         }
         if result.model in self.cards:
             out["card"] = dict(self.cards[result.model])
+        if result.model in self.model_use_cases:
+            out["use_case"] = self.model_use_cases[result.model].to_dict()
         if result.model in self.discovered:
             found = self.discovered[result.model]
             out["found_in"] = [item.to_dict() for item in found.found_in]

@@ -14,11 +14,11 @@ from ._catalog import NO_LICENSE_IN_FORCE, Catalog
 from ._config import Config, Declaration, Waiver
 from ._errors import InputError, Problem, UnknownModelError, raise_if
 from ._gate import judge
-from ._model import ModelEntry, UseCase
+from ._model import ModelEntry, Result, UseCase
 from ._paths import relative_to_cwd
 from ._report import Report
 from ._schema import suggest
-from ._usecase import use_case_problems
+from ._usecase import use_case_from_dict, use_case_problems
 from ._yaml import Document
 
 if TYPE_CHECKING:
@@ -37,6 +37,8 @@ class Setup(NamedTuple):
     models: tuple[ModelEntry, ...] | None
     declarations: dict[str, tuple[Declaration, ...]]
     waivers: tuple[tuple[str, Waiver], ...]
+    #: model id -> the config's use case for that model alone, merged over the project's (``models[].use_case``)
+    own_use_cases: Mapping[str, Document] = {}
 
 
 def load_setup(config: Config | None, models: Sequence[str] = (), licenses: Sequence[str] = (),
@@ -67,12 +69,32 @@ def load_setup(config: Config | None, models: Sequence[str] = (), licenses: Sequ
         chosen = _unique(entries)
         for entry, declaration in zip(entries, config.models, strict=True):
             declarations.setdefault(entry.id, []).append(declaration)
+    own_use_cases = _own_use_cases(declarations)
     waivers = _waivers(catalog, config)
     if models:  # only what the command line names is checked: other waivers are neither used nor stale
         ids = {entry.id for entry in chosen or ()}
         waivers = tuple((model_id, waiver) for model_id, waiver in waivers if model_id in ids)
     return Setup(catalog, config, None if chosen is None else tuple(chosen),
-                 {key: tuple(value) for key, value in declarations.items()}, waivers)
+                 {key: tuple(value) for key, value in declarations.items()}, waivers, own_use_cases)
+
+
+def _own_use_cases(declarations: Mapping[str, Sequence[Declaration]]) -> dict[str, Document]:
+    """Each model's own use case, validated on its own; a model declared twice must not have two of them."""
+    problems: list[Problem] = []
+    found: dict[str, Document] = {}
+    for model_id, declared in declarations.items():
+        own = [d for d in declared if d.use_case is not None]
+        for declaration in own:
+            assert declaration.use_case is not None
+            problems += use_case_problems(declaration.use_case, allow_deprecated=True)
+        if own and (len(own) < len(declared) or len({repr(d.use_case.data) for d in own if d.use_case}) > 1):
+            problems.append(Problem(declared[-1].file, declared[-1].line, declared[-1].key,
+                                    f"{model_id} is declared more than once with different use cases",
+                                    "declare it once, or give every entry the same use_case"))
+        elif own and own[0].use_case is not None:
+            found[model_id] = own[0].use_case
+    raise_if(problems)
+    return found
 
 
 def load_catalog(config: Config | None, licenses: Sequence[str] = (), rules: Sequence[str] = (),
@@ -172,11 +194,32 @@ def merge_use_cases(layers: Sequence[Document], overrides: Mapping[str, Any] | N
 
 def report_for(setup: Setup, use_case: UseCase, assumed: tuple[str, ...], fail_on: str, *,
                use_case_from: Sequence[str] = ()) -> Report:
-    results = tuple(setup.catalog.evaluate(use_case, setup.models))
+    own = {model_id: model_use_case(use_case, document) for model_id, document in setup.own_use_cases.items()}
+    results = tuple(_evaluate(setup.catalog, use_case, setup.models, own))
     gate = judge(results, setup.waivers, fail_on)
     return Report(use_case, assumed, results, gate, setup.declarations,
                   setup.config.path if setup.config else None,
-                  rule_descriptions=_rule_descriptions(setup.catalog), use_case_from=tuple(use_case_from))
+                  rule_descriptions=_rule_descriptions(setup.catalog), use_case_from=tuple(use_case_from),
+                  model_use_cases=own)
+
+
+def model_use_case(project: UseCase, own: Document) -> UseCase:
+    """A model's own use case (``models[].use_case`` in the config) merged over the project's use case."""
+    base = Document("<use case>", {key: value for key, value in project.to_dict().items() if value is not None})
+    merged = merge_use_cases([base, own])
+    return use_case_from_dict(merged.data, source=merged.name, document=merged)
+
+
+def _evaluate(catalog: Catalog, use_case: UseCase, models: Sequence[ModelEntry] | None,
+              own: Mapping[str, UseCase]) -> list[Result]:
+    """Every model under its use case: one evaluation per distinct use case, results in the models' order."""
+    if not own or models is None:
+        return catalog.evaluate(use_case, models)
+    groups: dict[UseCase, list[ModelEntry]] = {}
+    for model in models:
+        groups.setdefault(own.get(model.id, use_case), []).append(model)
+    by_id = {result.model: result for group, members in groups.items() for result in catalog.evaluate(group, members)}
+    return [by_id[model.id] for model in models]
 
 
 def scan_report(paths: Sequence[str], catalog: Catalog, config: Config | None, use_case: UseCase,
