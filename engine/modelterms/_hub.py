@@ -51,7 +51,11 @@ def settings_from(hub: bool | None, offline: bool | None, config_hub: bool | Non
     is consulted through its cache only."""
     enabled = hub if hub is not None else config_hub if config_hub is not None else \
         os.environ.get("MODELTERMS_HUB", "").strip().lower() in ("1", "true", "yes", "on")
-    return HubSettings(enabled=bool(enabled or offline), offline=bool(offline))
+    try:  # seconds per request; bounded so that a silent server never hangs a CI job
+        timeout = min(max(float(os.environ.get("MODELTERMS_HUB_TIMEOUT", "10")), 0.1), 120.0)
+    except ValueError:
+        timeout = 10.0
+    return HubSettings(enabled=bool(enabled or offline), offline=bool(offline), timeout=timeout)
 
 
 class HubClient:
@@ -113,6 +117,8 @@ class HubClient:
                 raise HubError(f"{repo_id}: the Hub refused its metadata ({_first_line(exc)})") from None
             except HfHubHTTPError as exc:
                 status = getattr(getattr(exc, "response", None), "status_code", None)
+                if status == 404:
+                    raise HubNotFound(f"{repo_id}: not found on the Hub (HTTP 404)") from None
                 if status == 429:
                     raise HubError(f"{repo_id}: the Hub rate-limited the request (HTTP 429); try again later "
                                    "or use --offline with the cache") from None

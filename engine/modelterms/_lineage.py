@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from ._catalog import Catalog
     from ._hub import HubClient
 
+#: The ``source`` of a hop whose Hub lookup failed (not a 404): what follows from it is unknown.
+_HUB_FAILED = "hub: no answer"
 #: How far a base_model chain is followed (a chain longer than this is reported unknown, never guessed).
 MAX_HOPS = 8
 #: Relations where the derivative changed the weights, so its own terms would matter (Hub's base_model_relation).
@@ -134,6 +136,8 @@ class _Base(NamedTuple):
     model: ModelEntry | None
     documents: tuple[str, ...]
     problem: str | None = None
+    #: the Hub was asked and could not answer (network, timeout, rate limit): the card is unknown, not guessed
+    failed: bool = False
 
 
 class Resolver:
@@ -198,9 +202,9 @@ class Resolver:
         if card is None and own is None:
             card, hop = self._find_card(name)
             if card is None:
-                return self._unknown(name, None, (Hop(name, Evidence.UNRESOLVED, hop.detail),),
-                                     f"`{name}` is neither in the catalog nor among the cards given" +
-                                     ("" if self.hub else " (pass --hub to look it up on the Hugging Face Hub)"))
+                return self._unknown(name, None, (hop,), hop.detail if self.hub else
+                                     f"`{name}` is neither in the catalog nor among the cards given (pass --hub "
+                                     "to look it up on the Hugging Face Hub)")
             return self._from_card(name, card, (hop,))
         if own is not None:
             return self._own(name, subject, own, card)
@@ -235,13 +239,16 @@ class Resolver:
             return found, Hop(name, Evidence.TREE, f"its card {found.path}", found.path, found.revision,
                               found.relation)
         if self.hub is None:
-            return None, Hop(name, Evidence.UNRESOLVED, "not in the catalog or the cards given")
-        from ._hub import HubError
+            return None, Hop(name, Evidence.UNRESOLVED, "not in the catalog or the cards given (--hub would look "
+                             "it up on the Hugging Face Hub)")
+        from ._hub import HubError, HubNotFound
 
         try:
             found = self.hub.card(name)
-        except HubError as exc:
+        except HubNotFound as exc:
             return None, Hop(name, Evidence.UNRESOLVED, str(exc))
+        except HubError as exc:
+            return None, Hop(name, Evidence.UNRESOLVED, str(exc), _HUB_FAILED)
         gated = " (gated: read from its public metadata)" if found.gated else ""
         return found, Hop(name, Evidence.HUB, f"Hub model info{gated}", found.path, found.revision, found.relation)
 
@@ -268,6 +275,10 @@ class Resolver:
             # A name match alone never overrides what the card declares under a permissive base.
             bases, found, missing, binding, inferred = [], [], [], [], False
             lineage = before
+        failed = [base for base in missing if base.failed]
+        if failed:
+            return self._unknown(label, card, lineage, "its base model could not be looked up: " +
+                                 "; ".join(str(base.problem) for base in failed))
         if missing and not binding and (names_nothing or declared is None):
             problems = "; ".join(base.problem or "unresolved" for base in missing)
             return self._unknown(label, card, lineage, f"its base model could not be resolved: {problems}")
@@ -315,7 +326,7 @@ class Resolver:
             return _Base((hop_in, self._catalog_hop(name, model)), model, period.licenses if period else ())
         card, hop = self._find_card(name)
         if card is None:
-            return _Base((hop_in, hop), None, (), f"{name}: {hop.detail}")
+            return _Base((hop_in, hop), None, (), hop.detail, failed=hop.source == _HUB_FAILED)
         if card.repo_id and card.repo_id.lower() != name.lower():
             model = self.model(card.repo_id)  # the Hub answered under the repo's current (renamed) id
             if model is not None:
