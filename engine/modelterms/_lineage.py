@@ -337,6 +337,10 @@ class Resolver:
         if further:
             inner = [self._follow(base, card, seen | {name.lower()}, depth + 1) for base in further]
             decided = [base for base in inner if base.documents]
+            failed = [base for base in inner if base.failed]
+            if failed:  # the Hub could not answer for part of the chain: nothing below it is known
+                return _Base((hop_in, hop, *(h for base in inner for h in base.hops)), None, (),
+                             "; ".join(str(base.problem) for base in failed), failed=True)
             if decided:
                 documents = tuple(dict.fromkeys(i for base in decided for i in base.documents))
                 own = self.declared_profile(card)
@@ -344,6 +348,10 @@ class Resolver:
                     documents = self.companions(own)  # the intermediate repo's own license decides its part
                 hops = (hop_in, hop, *(h for base in inner for h in base.hops))
                 return _Base(hops, decided[0].model, documents)
+            if self.declared_profile(card) is None:  # nothing else to go on: say why the chain stopped
+                problem = "; ".join(str(base.problem) for base in inner if base.problem)
+                return _Base((hop_in, hop, *(h for base in inner for h in base.hops)), None, (), problem,
+                             failed=any(base.failed for base in inner))
         own = self.declared_profile(card)
         if own is not None:
             detail = f"{card.repo_id or name} declares {_shown_license(card)}, i.e. profile {own}"
