@@ -12,14 +12,38 @@ an underscore is private and may change in any release.
 from __future__ import annotations
 
 from ._catalog import Catalog
+from ._compare import Cell, Comparison, Dimension, Row, compare, select_models
+from ._diff import Difference, TermDifference, diff, diff_documents, history
+from ._explain import Alternative, Change, ChangeKind, Explanation, Explanations, Remedy, explain
 from ._errors import EvaluationError, InputError, ModelTermsError, Problem, UnknownModelError
 from ._model import Citation, Finding, Result, UseCase, Verdict
+from ._purposes import Purpose, purposes
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Alternative",
     "Catalog",
+    "Cell",
+    "Change",
+    "ChangeKind",
     "Citation",
+    "Comparison",
+    "Difference",
+    "Dimension",
+    "Explanation",
+    "Explanations",
+    "Purpose",
+    "Remedy",
+    "Row",
+    "TermDifference",
+    "compare",
+    "diff",
+    "diff_documents",
+    "explain",
+    "history",
+    "purposes",
+    "select_models",
     "EvaluationError",
     "Finding",
     "InputError",

@@ -143,6 +143,7 @@ def compare(catalog: Catalog, use: UseCase, models: Sequence[str | ModelEntry]) 
     entries = [item if isinstance(item, ModelEntry) else None for item in models]
     named = iter(catalog.find_models([item for item in models if not isinstance(item, ModelEntry)]))
     chosen = [entry if entry is not None else next(named) for entry in entries]
+    chosen = list({model.id: model for model in chosen}.values())  # a model named twice is one row
     results = catalog.evaluate(use, chosen)
     groups = Groups(catalog, chosen, use.as_of)
     (widened,) = groups.evaluate([everything_on(use)])

@@ -233,6 +233,7 @@ def explain(catalog: Catalog, use: UseCase, models: Sequence[str | ModelEntry] |
         entries = [item if isinstance(item, ModelEntry) else None for item in models]
         named = iter(catalog.find_models([item for item in models if not isinstance(item, ModelEntry)]))
         chosen = [entry if entry is not None else next(named) for entry in entries]
+        chosen = list({model.id: model for model in chosen}.values())  # a model named twice is explained once
     groups = Groups(catalog, catalog.models, use.as_of)
     own = {entry.id: entry for entry in catalog.models}
     for model in chosen:  # an entry that is not the catalog's own (a caller's ModelEntry) is its own group

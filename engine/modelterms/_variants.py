@@ -27,6 +27,9 @@ _DERIVED_INPUTS = {
     "purpose": ("purposes",),
 }
 
+#: Model fields that feed derived fields whatever the rules read (territory.applies_to_model: the modalities).
+_DERIVED_FROM_MODEL = ("modalities",)
+
 
 def _paths(value: Any) -> Iterable[str]:
     """Every dotted path a condition mentions, as a key or as a ``ref``."""
@@ -72,7 +75,7 @@ def signature(catalog: Catalog, model: ModelEntry, day: str) -> tuple[Any, ...]:
         return ("unlicensed", model.id)
     values = model_values(model, period.access)
     read = sorted({path.split(".", 1)[1] for subject in SUBJECTS for path in catalog.compiled.wanted.get(subject, ())
-                   if path.startswith("model.")})
+                   if path.startswith("model.")} | set(_DERIVED_FROM_MODEL))
     return (period.licenses, tuple((key, repr(values.get(key))) for key in read))
 
 
