@@ -21,7 +21,7 @@ EXAMPLE_ARGS = ["check", "--model", "deepseek-ai/DeepSeek-R1", "--model", "meta-
 def example_block() -> str:
     from modelterms.cli import main
 
-    result = CliRunner().invoke(main, EXAMPLE_ARGS, env={"NO_COLOR": "1"})
+    result = CliRunner().invoke(main, EXAMPLE_ARGS, env={"NO_COLOR": "1", "COLUMNS": "100"})  # a pipe's width
     command = "$ modelterms " + " ".join(EXAMPLE_ARGS)
     return f"```console\n{command}\n{result.stdout.rstrip()}\n```"
 

@@ -18,7 +18,9 @@ import click
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 #: kept here as well as in _format so that --help needs no import of the formatters (tested equal)
-_FORMATS = ("table", "json", "markdown", "csv", "sarif", "junit", "github", "cyclonedx")
+_FORMATS = ("table", "json", "markdown", "csv", "sarif", "junit", "github", "cyclonedx", "html")
+#: the formats people read, which --details and --verdict shape (machine formats always hold every model)
+_HUMAN_FORMATS = ("table", "markdown", "html")
 _BOOL_KEYS = ("commercial", "self_hosted", "modifies", "distributes", "serves_third_parties",
               "trains_on_outputs", "competes_with_licensor")
 _INT_KEYS = ("monthly_active_users", "monthly_revenue_usd", "annual_revenue_usd")
@@ -204,7 +206,27 @@ def _report_options(func: Callable[..., Any]) -> Callable[..., Any]:
                         show_default=True, help="Exit 1 when any unwaived finding is at or above this.")(func)
     func = click.option("--format", "output_format", type=click.Choice(_FORMATS), default="table",
                         show_default=True)(func)
+    func = click.option("--verdict", "verdicts", multiple=True,
+                        type=click.Choice(["permitted", "restricted", "forbidden"]),
+                        help="Show only models with this verdict (repeatable; table, markdown, html). "
+                             "The exit code still judges every model.")(func)
+    func = click.option("--details/--summary", "details", default=None,
+                        help="Every model in full / a line per model (default: in full up to five models).")(func)
     return func
+
+
+def _view(options: dict[str, Any], output_format: str) -> Any:
+    """How much of the report a person sees (``--details``, ``--verdict``): only the formats people read."""
+    details, verdicts = options.get("details"), options.get("verdicts") or ()
+    if output_format not in _HUMAN_FORMATS:
+        if details is not None or verdicts:
+            raise click.UsageError(f"--details, --summary and --verdict shape {', '.join(_HUMAN_FORMATS)}; "
+                                   f"--format {output_format} always holds every model")
+        return None
+    from ._format._view import View
+    from ._model import Verdict
+
+    return View(details=details, verdicts=frozenset(Verdict(v) for v in verdicts))
 
 
 def _project_config(config_file: str | None, no_config: bool) -> Any:
@@ -240,12 +262,15 @@ def _inputs(config: Any, options: dict[str, Any], *paths: str | None) -> list[st
     return found
 
 
-def _finish(report: Any, output_format: str, output: str | None, inputs: Sequence[str] = ()) -> NoReturn:
+def _finish(report: Any, output_format: str, output: str | None, inputs: Sequence[str] = (),
+            view: Any = None) -> NoReturn:
     """Render, write, say what needs attention on stderr, and exit with the gate's answer."""
-    from ._format import formatter
+    from ._format import formatter, human_formatter
 
     color = output is None and _color(sys.stdout)
-    _emit(formatter(output_format)(report, color=color), output, inputs)
+    text = (human_formatter(output_format)(report, color=color, view=view) if view is not None
+            else formatter(output_format)(report, color=color))
+    _emit(text, output, inputs)
     for notice in getattr(report, "notices", ()):  # what a scan passed over (too large, not parsable)
         click.echo(notice, err=True)
     gate = report.gate
@@ -333,7 +358,7 @@ def check(models: tuple[str, ...], batch_file: str | None, card_files: tuple[str
     report = report._replace(cards=cards) if cards else report  # how each --card / --hub model was resolved
     if options.get("explain"):
         _finish_explained(report, setup.catalog, output_format, output, _inputs(config, options, *policy_files))
-    _finish(report, output_format, output, _inputs(config, options, *policy_files))
+    _finish(report, output_format, output, _inputs(config, options, *policy_files), _view(options, output_format))
 
 
 @main.command()
@@ -366,7 +391,8 @@ def scan(paths: tuple[str, ...], allow_empty: bool, hub: bool | None, offline: b
     _print_notices(catalog)
     report = scan_report(paths, catalog, config, use_case, assumed, fail_on, allow_empty=allow_empty,
                          use_case_from=_use_case_from(config, options), hub=_hub_client(hub, offline, config))
-    _finish(report, output_format, output, _inputs(config, options, *policy_files, *paths))
+    _finish(report, output_format, output, _inputs(config, options, *policy_files, *paths),
+            _view(options, output_format))
 
 
 @main.command()
