@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "cache"
     monkeypatch.delenv("MODELTERMS_NO_CACHE", raising=False)
     monkeypatch.setenv("MODELTERMS_CACHE_DIR", str(directory))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # the signing key
     return directory
 
 
@@ -30,7 +30,7 @@ def _write(root: Path, data: dict) -> None:
 def test_second_load_comes_from_the_cache(cache_dir: Path, tmp_path: Path) -> None:
     _write(tmp_path / "lic", profile())
     first = Catalog.load(licenses=[tmp_path / "lic"])
-    assert len(list(cache_dir.glob("catalog-*.pickle"))) == 1
+    assert len(list(cache_dir.glob("catalog-*.json"))) == 1
     second = Catalog.load(licenses=[tmp_path / "lic"])
     assert second == first
 
@@ -53,10 +53,12 @@ def test_an_edit_is_never_hidden_by_the_cache(cache_dir: Path, tmp_path: Path) -
 def test_a_foreign_or_corrupt_cache_file_is_rebuilt(cache_dir: Path, tmp_path: Path) -> None:
     _write(tmp_path / "lic", profile())
     good = Catalog.load(licenses=[tmp_path / "lic"])
-    (path,) = cache_dir.glob("catalog-*.pickle")
-    path.write_bytes(pickle.dumps({"not": "a catalog"}))
+    (path,) = cache_dir.glob("catalog-*.json")
+    path.write_text('{"not": "a catalog"}')
     assert Catalog.load(licenses=[tmp_path / "lic"]) == good
     path.write_bytes(b"\x80\x05garbage")
+    assert Catalog.load(licenses=[tmp_path / "lic"]) == good
+    path.write_bytes(b"")
     assert Catalog.load(licenses=[tmp_path / "lic"]) == good
 
 

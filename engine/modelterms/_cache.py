@@ -7,19 +7,45 @@ package's own code and schemas, so any edit (even one that keeps the mtime)
 misses the cache; a file that fails validation is never cached, so an error
 can never be hidden by an old good copy. ``MODELTERMS_NO_CACHE=1`` turns it
 off; ``MODELTERMS_CACHE_DIR`` moves it (default: ``$XDG_CACHE_HOME/modelterms``).
+
+A cache directory may be shared (a CI cache, a synced home), so nothing read
+from it is trusted:
+
+* The file is JSON, never pickle: reading it cannot run code.
+* It is signed with an HMAC-SHA256 under a per-user secret kept *outside* the
+  cache directory (``$XDG_CONFIG_HOME/modelterms/cache.key``, created 0600 on
+  first use). Whoever can write the cache but not read the key cannot forge an
+  entry. If the key cannot be read or made safely, the cache is not used.
+* The signed content names the key of the inputs it was built from, so a
+  genuine entry copied under another name is refused.
+* The typed records are rebuilt from plain data by their type annotations
+  (NamedTuples and dataclasses, recursively), and anything of the wrong shape
+  is refused. A value that does not survive the round trip is not written.
+
+Whatever fails is ignored and rebuilt from the files: a cache problem is never
+a wrong answer and never an error.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+import json
 import os
-import pickle
-from collections.abc import Callable, Iterable
+import stat
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 _PACKAGE = Path(__file__).resolve().parent
 _KEEP = 8
+_MAX_BYTES = 256 * 1024 * 1024  # far above any real catalog; bounds what a planted file can make us read
+_MAGIC = b"modelterms-cache 1\n"
+_KEY_BYTES = 32
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def cache_dir() -> Path | None:
@@ -30,6 +56,12 @@ def cache_dir() -> Path | None:
         return Path(configured)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "modelterms"
+
+
+def key_path() -> Path:
+    """Where the per-user signing secret lives: the config dir, never the (possibly shared) cache dir."""
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "modelterms" / "cache.key"
 
 
 def _inputs(roots: Iterable[Path]) -> Iterable[Path]:
@@ -60,42 +92,259 @@ def key(roots: Iterable[Path], extra: str) -> str:
     return digest.hexdigest()
 
 
-FORMAT = "3"
+FORMAT = "4"
 
 
-def cached(roots: list[Path], extra: str, build: Callable[[], T], usable: Callable[[object], bool]) -> T:
-    """``build()``, or its result from an earlier run with byte-identical inputs.
+def cached(roots: list[Path], extra: str, build: Callable[[], T], kind: type[T],
+           usable: Callable[[T], bool] = lambda value: True) -> T:
+    """``build()``, or an equal ``kind`` rebuilt from the signed cache entry of an earlier run.
 
-    ``usable`` vets what was unpickled (type and attributes), so that a file
-    written by another version of the code is rebuilt instead of trusted.
+    ``usable`` may refuse a rebuilt value on grounds the types cannot express.
     """
     directory = cache_dir()
     if directory is None:
         return build()
-    path = directory / f"catalog-{key(roots, f'{FORMAT}|{extra}')}.pickle"
-    try:
-        with open(path, "rb") as handle:
-            loaded = pickle.load(handle)
-        if usable(loaded):
-            return loaded  # type: ignore[no-any-return]
-    except Exception:  # missing, truncated or from another version: rebuild
-        pass
+    secret = _secret()
+    if secret is None:
+        return build()
+    input_key = key(roots, f"{FORMAT}|{extra}")
+    path = directory / f"catalog-{input_key}.json"
+    loaded = _read(path, secret, input_key, kind)
+    if loaded is not None and usable(loaded):
+        return loaded
     value = build()  # raises on invalid input: nothing is written
-    try:
-        import tempfile
-
-        directory.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=".tmp") as temporary:
-            pickle.dump(value, temporary, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary.name, path)
-        _prune(directory, keep=path)
-    except OSError:
-        pass  # a read-only home is no reason to fail a check
+    _write(directory, path, secret, input_key, kind, value)
     return value
 
 
+def _secret() -> bytes | None:
+    """The signing key, made on first use; None (no cache) if it cannot be kept private."""
+    path = key_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            try:
+                os.write(descriptor, os.urandom(_KEY_BYTES).hex().encode())
+            finally:
+                os.close(descriptor)
+        descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW)
+        try:
+            info = os.fstat(descriptor)
+            if (not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077
+                    or (hasattr(os, "getuid") and info.st_uid != os.getuid())):
+                return None  # readable or writable by others, or not ours: anyone could sign with it
+            text = os.read(descriptor, 4 * _KEY_BYTES)
+        finally:
+            os.close(descriptor)
+    except (OSError, ValueError):
+        return None
+    secret = text.strip()
+    return secret if len(secret) >= _KEY_BYTES else None  # an empty or truncated key signs nothing
+
+
+def _sign(secret: bytes, payload: bytes) -> bytes:
+    import hmac
+
+    return hmac.new(secret, payload, "sha256").hexdigest().encode()
+
+
+def _read(path: Path, secret: bytes, input_key: str, kind: type[T]) -> T | None:
+    """The verified, rebuilt entry at ``path``, or None for anything missing, foreign, forged or malformed."""
+    import hmac
+
+    try:
+        descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW)  # a planted symlink is refused, not followed
+    except OSError:
+        return None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_BYTES:
+            return None
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            content = handle.read(_MAX_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    head, _, rest = content.partition(b"\n")
+    signature, _, payload = rest.partition(b"\n")
+    if head + b"\n" != _MAGIC or not hmac.compare_digest(signature, _sign(secret, payload)):
+        return None
+    try:
+        data = json.loads(payload)
+        if not isinstance(data, dict) or data.get("key") != input_key or set(data) != {"key", "value"}:
+            return None
+        return _decoder(kind)(data["value"])  # type: ignore[no-any-return]
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return None
+
+
+def _write(directory: Path, path: Path, secret: bytes, input_key: str, kind: type[T], value: T) -> None:
+    """Sign and write ``value`` atomically; skip it if it would not come back equal."""
+    import tempfile
+
+    try:
+        payload = json.dumps({"key": input_key, "value": to_plain(value)}, ensure_ascii=False,
+                             separators=(",", ":")).encode()
+        if _decoder(kind)(json.loads(payload)["value"]) != value:
+            return  # something in it has no faithful plain form: better no cache than a different answer
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if directory.is_symlink() or not directory.is_dir():
+            return
+        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".catalog-", suffix=".tmp")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(_MAGIC + _sign(secret, payload) + b"\n" + payload)
+            os.replace(temporary, path)  # replaces a planted symlink itself, never writes through it
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        _prune(directory, keep=path)
+    except OSError:
+        pass  # a read-only cache dir is no reason to fail a check
+
+
 def _prune(directory: Path, keep: Path) -> None:
-    files = sorted(directory.glob("catalog-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in files[_KEEP:]:
+    entries = []
+    for pattern in ("catalog-*.json", "catalog-*.pickle"):  # pickles: left by older versions, never read
+        for entry in directory.glob(pattern):
+            try:
+                entries.append((entry.lstat().st_mtime, entry))
+            except OSError:
+                continue
+    entries.sort(reverse=True)
+    for _, old in [item for item in entries if item[1].suffix == ".pickle"] + [
+            item for item in entries if item[1].suffix == ".json"][_KEEP:]:
         if old != keep:
             old.unlink(missing_ok=True)
+
+
+# --- plain data and back ----------------------------------------------------------------------------------------
+
+def to_plain(value: Any) -> Any:
+    """``value`` as JSON-able data: NamedTuples and dataclasses become objects of their fields, enums their value.
+
+    Dataclass fields whose name starts with ``_`` are derived state and are left out.
+    """
+    if value is None or (isinstance(value, (str, bool, int, float)) and not isinstance(value, enum.Enum)):
+        return value
+    if isinstance(value, enum.Enum):
+        return to_plain(value.value)
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return {name: to_plain(getattr(value, name)) for name in value._fields}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {item.name: to_plain(getattr(value, item.name)) for item in _data_fields(type(value))}
+    if isinstance(value, (list, tuple)):
+        return [to_plain(item) for item in value]
+    if isinstance(value, Mapping):
+        if not all(isinstance(name, str) for name in value):
+            raise TypeError("only string keys have a plain form")
+        return {name: to_plain(item) for name, item in value.items()}
+    raise TypeError(f"{type(value).__name__} has no plain form")
+
+
+def _data_fields(cls: type) -> list[dataclasses.Field[Any]]:
+    return [item for item in dataclasses.fields(cls) if not item.name.startswith("_")]
+
+
+_DECODERS: dict[Any, Callable[[Any], Any]] = {}
+
+
+def _decoder(hint: Any) -> Callable[[Any], Any]:
+    """A function that rebuilds a value of type ``hint`` from plain data, raising TypeError on the wrong shape.
+
+    Built once per type from its annotations, so that a field added to a record needs no change here.
+    """
+    try:
+        return _DECODERS[hint]
+    except (KeyError, TypeError):
+        pass
+    decoder = _make_decoder(hint)
+    try:
+        _DECODERS[hint] = decoder
+    except TypeError:  # pragma: no cover - unhashable hint
+        pass
+    return decoder
+
+
+def _fail(message: str) -> Any:
+    raise TypeError(message)
+
+
+def _make_decoder(hint: Any) -> Callable[[Any], Any]:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if hint is Any:
+        return lambda data: data
+    if hint is type(None):
+        return lambda data: data if data is None else _fail("expected null")
+    if hint in (str, bool):
+        return lambda data: data if type(data) is hint else _fail(f"expected {hint.__name__}")
+    if hint is int:
+        return lambda data: data if type(data) is int else _fail("expected int")
+    if hint is float:
+        return lambda data: float(data) if type(data) in (int, float) else _fail("expected float")
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return lambda data: hint(data)
+    if isinstance(hint, type) and issubclass(hint, tuple) and hasattr(hint, "_fields"):
+        return _record_decoder(hint, hint._fields, lambda values: hint(**values))
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        names = tuple(item.name for item in _data_fields(hint))
+        return _record_decoder(hint, names, lambda values: hint(**values))
+    if origin in (typing.Union, types.UnionType):
+        if len(args) == 2 and type(None) in args:  # X | None: no failed attempt (an exception) per null
+            inner = _decoder(next(arg for arg in args if arg is not type(None)))
+            return lambda data: None if data is None else inner(data)
+        options = [_decoder(arg) for arg in args]
+
+        def union(data: Any) -> Any:
+            for option in options:
+                try:
+                    return option(data)
+                except (TypeError, ValueError, KeyError):
+                    continue
+            raise TypeError(f"matches no type of {hint}")
+
+        return union
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _decoder(args[0])
+            return lambda data: tuple(map(item, data)) if type(data) is list else _fail("expected a list")
+        items = [_decoder(arg) for arg in args]
+        return lambda data: tuple(f(x) for f, x in zip(items, data, strict=True)) if (
+            type(data) is list) else _fail("expected a list")
+    if origin is list:
+        item = _decoder(args[0]) if args else _decoder(Any)
+        return lambda data: list(map(item, data)) if type(data) is list else _fail("expected a list")
+    if origin in (dict, Mapping) or hint in (dict, Mapping):
+        if args and args[0] is not str:
+            raise TypeError(f"{hint}: only string keys have a plain form")
+        if not args or args[1] is Any:  # plain data already: no walk
+            return lambda data: data if type(data) is dict else _fail("expected an object")
+        value = _decoder(args[1])
+        return lambda data: ({k: value(v) for k, v in data.items()} if type(data) is dict
+                             else _fail("expected an object"))
+    raise TypeError(f"no plain form for {hint!r}")
+
+
+def _record_decoder(cls: type, names: tuple[str, ...], make: Callable[[dict[str, Any]], Any]) -> Callable[[Any], Any]:
+    pairs: list[tuple[str, Callable[[Any], Any]]] | None = None
+    count = len(names)
+
+    def decode(data: Any) -> Any:
+        nonlocal pairs
+        if pairs is None:  # resolved on first use: the annotations may name types defined later
+            resolved = typing.get_type_hints(cls)
+            pairs = [(name, _decoder(resolved[name])) for name in names]
+        if type(data) is not dict or len(data) != count:  # same size and every name present: the same keys
+            raise TypeError(f"not a {cls.__name__}")
+        return make({name: decoder(data[name]) for name, decoder in pairs})
+
+    return decode

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path as FsPath
 
@@ -17,6 +19,8 @@ from ._render import render
 from ._yaml import Document
 
 NO_LICENSE_IN_FORCE = "no-license-in-force"
+#: How many entries outside the catalog keep their prepared facts (~26 KB each): a scan's worth of cards.
+PREPARED_ENTRIES = 4096
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,13 @@ class Catalog:
     rules: tuple[Rule, ...]
     compiled: CompiledRules
     notices: tuple[str, ...] = ()
+    #: Facts of the catalog's own models, by (model id, period index): they never change, so they stay warm.
     _prepared: dict[tuple[str, int], list[Prepared]] = field(default_factory=dict, compare=False, repr=False)
+    #: Facts of other entries (scanned cards, callers' own ModelEntry), by content, least recently used first.
+    _recent: OrderedDict[str, tuple[ModelEntry, int, list[Prepared]]] = field(
+        default_factory=OrderedDict, compare=False, repr=False)
+    _own: dict[str, ModelEntry] = field(default_factory=dict, compare=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @classmethod
     def load(cls, licenses: Sequence[str | FsPath] = (), rules: Sequence[str | FsPath] = (), *,
@@ -51,11 +61,15 @@ class Catalog:
 
         roots = [root for root, _ in license_roots + rule_roots if not isinstance(root, Document)]
         layout = repr([(_identity(root), origin) for root, origin in license_roots + rule_roots])
-        return cached(roots, layout, lambda: cls._build(license_roots, rule_roots), cls._usable)
+        return cached(roots, layout, lambda: cls._build(license_roots, rule_roots), cls, cls._usable)
 
     @classmethod
-    def _usable(cls, value: object) -> bool:
-        return type(value) is cls and set(vars(value)) == {item.name for item in fields(cls)}
+    def _usable(cls, value: Catalog) -> bool:
+        """What the cache rebuilt hangs together as a built catalog does (its types are checked on rebuild)."""
+        return (type(value) is cls and value.compiled.rules == value.rules and bool(value.rules)
+                and all(profile_id == profile.id for profile_id, profile in value.licenses.items())
+                and all(license_id in value.licenses for model in value.models for period in model.periods
+                        for license_id in period.licenses))
 
     @classmethod
     def _build(cls, license_roots: list[tuple[FsPath, str]],
@@ -73,21 +87,42 @@ class Catalog:
             raise_if([Problem("<rules>", None, "", "no rules were loaded", "check --rules paths")])
         assert compiled is not None
         models = tuple(sorted(sources.models.values(), key=lambda model: model.id.lower()))
-        catalog = cls(dict(sorted(sources.profiles.items())), models, tuple(rule_list), compiled,
-                      tuple(sources.notices))
-        for model in models:  # done once here, so that a cached catalog starts warm
-            for index in range(len(model.periods)):
-                catalog._prepared_for(model, index)
-        return catalog
+        return cls(dict(sorted(sources.profiles.items())), models, tuple(rule_list), compiled,
+                   tuple(sources.notices))
 
     def _prepared_for(self, model: ModelEntry, index: int) -> list[Prepared]:
-        """The use-independent facts of one model's license period ``index``, computed once."""
-        key = (model.id, index)
-        if key not in self._prepared:
-            period = model.periods[index]
-            profiles = tuple(self.licenses[i] for i in period.licenses)
-            self._prepared[key] = prepare(model, period.access, profiles, self.compiled.wanted)
-        return self._prepared[key]
+        """The use-independent facts of one model's license period ``index``, computed once per content.
+
+        A catalog model (the very entry this catalog holds) is looked up by id; any other entry, even one
+        reusing a catalog id, by its whole content, in a bounded LRU: an edited card or a caller's own
+        entry never gets another entry's facts, and a long-running process does not grow for ever.
+        """
+        if not self._own:
+            self._own.update((entry.id, entry) for entry in self.models)
+        if self._own.get(model.id) is model:
+            key = (model.id, index)
+            found = self._prepared.get(key)
+            if found is None:
+                found = self._prepared[key] = self._prepare(model, index)
+            return found
+        content = repr((model, index))
+        with self._lock:
+            hit = self._recent.get(content)
+            if hit is not None and hit[1] == index and hit[0] == model:
+                self._recent.move_to_end(content)
+                return hit[2]
+        prepared = self._prepare(model, index)
+        with self._lock:
+            self._recent[content] = (model, index, prepared)
+            self._recent.move_to_end(content)
+            while len(self._recent) > PREPARED_ENTRIES:
+                self._recent.popitem(last=False)
+        return prepared
+
+    def _prepare(self, model: ModelEntry, index: int) -> list[Prepared]:
+        period = model.periods[index]
+        profiles = tuple(self.licenses[i] for i in period.licenses)
+        return prepare(model, period.access, profiles, self.compiled.wanted)
 
     @cached_property
     def _index(self) -> ModelIndex:

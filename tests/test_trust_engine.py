@@ -1,0 +1,215 @@
+"""Issue 14: the cache, the prepared-facts memo and the engine fail closed under attack.
+
+Findings 1 (a cache that runs and trusts what it did not write), 8 (stale facts
+reused by id), 6b/6c (hangs in durable-rules: a long ``in`` list, a fork while
+another thread evaluates) and part of 10 (thousands of rules; ``not_contains``).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from modelterms import Catalog, UseCase, _cache
+
+from .conftest import grant, model, profile
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.delenv("MODELTERMS_NO_CACHE", raising=False)
+    monkeypatch.setenv("MODELTERMS_CACHE_DIR", str(directory))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return directory
+
+
+def _catalog_root(root: Path, commercial: str = "yes") -> Path:
+    data = profile()
+    data["grants"]["commercial_use"] = grant(commercial)
+    (root / "models").mkdir(parents=True, exist_ok=True)
+    (root / "fixture.yaml").write_text(yaml.safe_dump(data))
+    (root / "models" / "m.yaml").write_text(yaml.safe_dump({"models": [model()]}))
+    return root
+
+
+def _entries(directory: Path) -> list[Path]:
+    return sorted(path for path in directory.iterdir() if path.name.startswith("catalog-"))
+
+
+def _verdict(root: Path) -> str:
+    (result,) = Catalog.load(licenses=[root]).evaluate(UseCase(commercial=True), ["acme/model"])
+    return result.verdict.value
+
+
+class _RunsCommand:
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.system, (self.command,))
+
+
+class _Exits:
+    def __reduce__(self) -> tuple[Any, ...]:
+        import sys
+
+        return (sys.exit, (0,))
+
+
+# --- finding 1: the cache -----------------------------------------------------------------------------------------
+
+def test_a_planted_pickle_in_the_cache_is_never_run(cache_dir: Path, tmp_path: Path) -> None:
+    root = _catalog_root(tmp_path / "lic")
+    Catalog.load(licenses=[root])
+    marker = tmp_path / "ran"
+    for entry in _entries(cache_dir):
+        entry.write_bytes(pickle.dumps(_RunsCommand(f"touch {marker}")))
+    assert _verdict(root) == "permitted"
+    assert not marker.exists()
+
+
+def test_a_cache_entry_that_calls_exit_does_not_end_the_run(cache_dir: Path, tmp_path: Path) -> None:
+    root = _catalog_root(tmp_path / "lic")
+    Catalog.load(licenses=[root])
+    for entry in _entries(cache_dir):
+        entry.write_bytes(pickle.dumps(_Exits()))
+    assert _verdict(root) == "permitted"
+
+
+def test_a_genuine_entry_for_other_inputs_cannot_change_a_verdict(cache_dir: Path, tmp_path: Path) -> None:
+    # An attacker who can write the cache copies a real entry (here: one permitting commercial use)
+    # over the entry of the files actually checked (which forbid it).
+    strict = _catalog_root(tmp_path / "strict", commercial="no")
+    assert _verdict(strict) == "forbidden"
+    (strict_entry,) = _entries(cache_dir)
+    lenient = _catalog_root(tmp_path / "lenient", commercial="yes")
+    assert _verdict(lenient) == "permitted"
+    (lenient_entry,) = set(_entries(cache_dir)) - {strict_entry}
+    strict_entry.write_bytes(lenient_entry.read_bytes())
+    assert _verdict(strict) == "forbidden"
+
+
+def test_an_edited_cache_entry_is_refused(cache_dir: Path, tmp_path: Path) -> None:
+    root = _catalog_root(tmp_path / "lic", commercial="no")
+    assert _verdict(root) == "forbidden"
+    (entry,) = _entries(cache_dir)
+    content = entry.read_bytes()
+    assert b'"value":"no"' in content
+    entry.write_bytes(content.replace(b'"value":"no"', b'"value":"yes"'))
+    assert _verdict(root) == "forbidden"
+
+
+def test_an_entry_signed_with_another_users_key_is_refused(cache_dir: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # The attacker has a key of their own (another account sharing the CI cache) and signs a forged entry.
+    root = _catalog_root(tmp_path / "lic", commercial="no")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "attacker"))
+    forged = Catalog.load(licenses=[_catalog_root(tmp_path / "other", commercial="yes")])
+    payload = {"key": _cache.key([root], f"{_cache.FORMAT}|{[(str(root), 'user')]!r}"),
+               "value": _cache.to_plain(forged)}
+    import json
+
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    secret = _cache._secret()
+    assert secret is not None
+    (cache_dir / f"catalog-{payload['key']}.json").write_bytes(
+        _cache._MAGIC + _cache._sign(secret, body) + b"\n" + body)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    assert _verdict(root) == "forbidden"
+
+
+def test_the_signing_key_lives_outside_the_cache_and_is_private(cache_dir: Path, tmp_path: Path) -> None:
+    Catalog.load(licenses=[_catalog_root(tmp_path / "lic")])
+    key = tmp_path / "config" / "modelterms" / "cache.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert not any(path.name == "cache.key" for path in cache_dir.rglob("*"))
+
+
+def test_no_usable_key_means_no_cache_and_still_an_answer(cache_dir: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config"
+    config.write_text("a file where the config directory should be")
+    root = _catalog_root(tmp_path / "lic", commercial="no")
+    assert _verdict(root) == "forbidden"
+    assert not cache_dir.exists() or not _entries(cache_dir)
+    config.unlink()
+    (config / "modelterms").mkdir(parents=True)
+    key = config / "modelterms" / "cache.key"
+    key.write_text("0" * 64)
+    key.chmod(0o644)  # readable by others: anyone could sign with it
+    assert _verdict(root) == "forbidden"
+    assert not cache_dir.exists() or not _entries(cache_dir)
+
+
+def test_a_symlink_in_the_cache_is_neither_followed_nor_written_through(cache_dir: Path, tmp_path: Path) -> None:
+    root = _catalog_root(tmp_path / "lic")
+    Catalog.load(licenses=[root])
+    (entry,) = _entries(cache_dir)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    entry.unlink()
+    entry.symlink_to(victim)
+    assert _verdict(root) == "permitted"
+    assert victim.read_text() == "keep me"
+    assert not entry.is_symlink()
+
+
+def test_a_catalog_of_800_models_round_trips_through_the_cache(cache_dir: Path, tmp_path: Path) -> None:
+    root = tmp_path / "big"
+    models = [model(f"acme/model-{n}", aliases=[f"alias-{n}"]) for n in range(800)]
+    (root / "models").mkdir(parents=True)
+    (root / "fixture.yaml").write_text(yaml.safe_dump(profile()))
+    (root / "models" / "m.yaml").write_text(yaml.safe_dump({"models": models}))
+    built = Catalog.load(licenses=[root])
+    (entry,) = _entries(cache_dir)
+    assert entry.suffix == ".json"
+    again = Catalog.load(licenses=[root])
+    assert again == built and again is not built
+    assert type(again.models[0].periods) is tuple and type(again.rules[0].verdict) is type(built.rules[0].verdict)
+
+
+# --- finding 8: prepared facts are keyed by content, and bounded -------------------------------------------------
+
+def test_an_entry_reusing_an_id_gets_its_own_facts(make_catalog: Any) -> None:
+    catalog = make_catalog(licenses=[profile()], models=[model("x/y")])
+    (open_weights,) = catalog.models
+    api_only = open_weights._replace(access="api-only")
+    use = UseCase(self_hosted=True)
+    assert catalog.evaluate(use, [open_weights])[0].verdict.value == "permitted"
+    assert catalog.evaluate(use, [api_only])[0].verdict.value == "forbidden"
+    assert catalog.evaluate(use, [open_weights])[0].verdict.value == "permitted"
+
+
+def test_an_edited_entry_is_evaluated_as_edited(make_catalog: Any) -> None:
+    # `scan` of a card edited in place, in one process: same id, another license.
+    catalog = make_catalog(licenses=[profile(), profile("strict", grants={
+        "commercial_use": grant("no"), "modify": grant(), "redistribute": grant(), "serve_third_parties": grant(),
+        "train_on_outputs": grant()})], models=[model("card/one")])
+    (entry,) = catalog.models
+    card = entry._replace(source="README.md")
+    edited = card._replace(periods=(card.periods[0]._replace(licenses=("strict",)),))
+    use = UseCase(commercial=True)
+    assert catalog.evaluate(use, [card])[0].verdict.value == "permitted"
+    (result,) = catalog.evaluate(use, [edited])
+    assert (result.license, result.verdict.value) == ("strict", "forbidden")
+
+
+def test_facts_of_entries_outside_the_catalog_are_bounded(make_catalog: Any,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from modelterms import _catalog
+
+    monkeypatch.setattr(_catalog, "PREPARED_ENTRIES", 50)
+    catalog = make_catalog(licenses=[profile()], models=[model()])
+    (entry,) = catalog.models
+    for number in range(300):
+        catalog.evaluate(UseCase(), [entry._replace(id=f"card/{number}")])
+    assert len(catalog._recent) == 50
+    catalog.evaluate(UseCase())  # the catalog's own models stay warm, outside the bound
+    assert (entry.id, 0) in catalog._prepared
