@@ -16,6 +16,7 @@ from ._compare import Cell, Comparison, Dimension, Row, compare, select_models
 from ._diff import Difference, TermDifference, diff, diff_documents, history
 from ._explain import Alternative, Change, ChangeKind, Explanation, Explanations, Remedy, explain
 from ._errors import EvaluationError, InputError, ModelTermsError, Problem, UnknownModelError
+from ._lineage import Evidence, Hop, Resolution, resolve
 from ._model import Citation, Finding, Result, UseCase, Verdict
 from ._purposes import Purpose, purposes
 
@@ -43,12 +44,16 @@ __all__ = [
     "explain",
     "history",
     "purposes",
+    "resolve",
     "select_models",
     "EvaluationError",
+    "Evidence",
     "Finding",
+    "Hop",
     "InputError",
     "ModelTermsError",
     "Problem",
+    "Resolution",
     "Result",
     "UnknownModelError",
     "UseCase",
