@@ -64,7 +64,8 @@ def _read(source: SourceFile, resolver: Resolver, notices: list[Notice]) -> list
     path = source.relative
     try:
         if source.reader == "python":
-            return list(python.references(text, path))
+            return list(python.references(text, path)) if python.may_name_a_model(text, resolver.known_literal) \
+                else []
         if source.reader == "javascript":
             return list(javascript.references(text, path))
         if source.reader == "notebook":

@@ -16,7 +16,8 @@ catalog knows it exactly). Comments are not in the tree, so never read.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 
 from .interface import Reference, SourceKind
 
@@ -33,6 +34,15 @@ POSITIONAL: dict[str, tuple[int, ...]] = {
     "SparseEncoder": (0,), "TextEmbedding": (0,), "HuggingFaceEmbedding": (0,),
 }
 _ENV_GETTERS = ("os.environ.get", "environ.get", "os.getenv", "getenv")
+_KEYWORDS = "|".join(sorted(MODEL_KEYWORDS, key=len, reverse=True))
+_TRIGGER = re.compile(rf"""\b(?:{_KEYWORDS})\s*=(?!=)|["'](?:{_KEYWORDS})["']\s*:|\b(?:{"|".join(POSITIONAL)})\s*\(""")
+_QUOTED = re.compile(r"""["']([^"'\s\\]{4,200})["']""")
+
+
+def may_name_a_model(text: str, known: Callable[[str], bool]) -> bool:
+    """A cheap look before parsing: a file with no model position (no word that makes one) and no quoted catalog
+    name cannot hold a reference, so most of a large tree is never parsed. Never false for a file that has one."""
+    return _TRIGGER.search(text) is not None or any(known(match) for match in _QUOTED.findall(text))
 
 
 def _dotted(node: ast.expr) -> str:
@@ -77,28 +87,40 @@ class _Reader:
             return self.values(node.body) + self.values(node.orelse)
         return []
 
-    def collect_constants(self, tree: ast.AST) -> None:
+    def read(self, tree: ast.AST) -> None:
+        """One walk of the tree: constants first (a call may come before the assignment it uses), then positions,
+        then every other string literal."""
+        assignments: list[tuple[list[ast.expr], ast.expr]] = []
+        calls: list[ast.Call] = []
+        dicts: list[ast.Dict] = []
+        literals: list[ast.Constant] = []
         for node in ast.walk(tree):
-            targets: list[ast.expr] = []
-            value: ast.expr | None = None
-            if isinstance(node, ast.Assign):
-                targets, value = node.targets, node.value
+            if isinstance(node, ast.Constant):
+                if isinstance(node.value, str) and 0 < len(node.value) <= 200:
+                    literals.append(node)
+            elif isinstance(node, ast.Call):
+                calls.append(node)
+            elif isinstance(node, ast.Assign):
+                assignments.append((node.targets, node.value))
             elif isinstance(node, ast.AnnAssign) and node.value is not None:
-                targets, value = [node.target], node.value
-            for target in targets:
-                if isinstance(target, ast.Name) and value is not None:
-                    self.constants.setdefault(target.id, []).extend(self.values(value))
-
-    def positions(self, tree: ast.AST) -> None:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                self.call(node)
+                assignments.append(([node.target], node.value))
             elif isinstance(node, ast.Dict):
-                for key, value in zip(node.keys, node.values, strict=True):
-                    if isinstance(key, ast.Constant) and key.value in MODEL_KEYWORDS:
-                        for constant in self.values(value):
-                            self.positioned.add(id(constant))
-                            self.reference(constant, True)
+                dicts.append(node)
+        for targets, value in assignments:
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    self.constants.setdefault(target.id, []).extend(self.values(value))
+        for call in calls:
+            self.call(call)
+        for mapping in dicts:
+            for key, item in zip(mapping.keys, mapping.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value in MODEL_KEYWORDS:
+                    for constant in self.values(item):
+                        self.positioned.add(id(constant))
+                        self.reference(constant, True)
+        for literal in literals:
+            if id(literal) not in self.positioned:
+                self.reference(literal, False)
 
     def call(self, node: ast.Call) -> None:
         callee = _dotted(node.func).rsplit(".", 1)[-1]
@@ -112,12 +134,6 @@ class _Reader:
                 self.positioned.add(id(constant))
                 self.reference(constant, True, revision)
 
-    def anywhere(self, tree: ast.AST) -> None:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in self.positioned \
-                    and 0 < len(node.value) <= 200:
-                self.reference(node, False)
-
 
 def references(text: str, path: str, kind: SourceKind = SourceKind.PYTHON, *, line_of: dict[int, int] | None = None,
                detail_of: dict[int, str] | None = None) -> Iterator[Reference]:
@@ -128,7 +144,5 @@ def references(text: str, path: str, kind: SourceKind = SourceKind.PYTHON, *, li
     """
     tree = ast.parse(text, filename=path)
     reader = _Reader(path, kind, line_of, detail_of)
-    reader.collect_constants(tree)
-    reader.positions(tree)
-    reader.anywhere(tree)
+    reader.read(tree)
     yield from reader.out

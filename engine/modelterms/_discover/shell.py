@@ -35,7 +35,9 @@ def words(text: str) -> list[tuple[str, int]]:
         line = _COMMENT.sub("", line) if "#" in line else line
         for match in _WORD.finditer(line):
             word = next((group for group in match.groups() if group is not None), "")
-            if word not in ("-", "\\", "&&", "||", ";", "|"):
+            if match.group(3) is None and match.group(4) is None and any(c.isspace() for c in word):
+                out += [(inner, number) for inner, _ in words(word)]  # sh -c "ollama pull ID && ..."
+            elif word not in ("-", "\\", "&&", "||", ";", "|"):
                 out.append((word, number))
     return out
 
