@@ -363,7 +363,8 @@ def check(models: tuple[str, ...], batch_file: str | None, card_files: tuple[str
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--allow-empty", is_flag=True, help="Pass when no model card is found (by default that is an error).")
+@click.option("--allow-empty", is_flag=True,
+              help="Pass when no model card or model reference is found (by default that is an error).")
 @_hub_options
 @_use_case_options
 @_report_options
@@ -373,7 +374,13 @@ def scan(paths: tuple[str, ...], allow_empty: bool, hub: bool | None, offline: b
          fail_on: str, output: str | None,
          policy_files: tuple[str, ...], config_file: str | None, no_config: bool, license_dirs: tuple[str, ...],
          rule_files: tuple[str, ...], **options: Any) -> None:
-    """Check the Hugging Face model cards (README.md front matter) found under PATHS.
+    """Check the models named under PATHS: in code, configs, notebooks, container files and SBOMs, and in
+    Hugging Face model cards (README.md front matter).
+
+    A catalog id or alias counts wherever code writes it; any other name only
+    where a model goes (an SDK call, a model: key, vllm serve ID), and one the
+    catalog does not know there is reported unknown-model-reference (fails
+    unless waived).
 
     Each card is mapped to the catalog by its repo id (its folders), its
     base_model, or its declared license; a card none of these maps is reported
