@@ -656,3 +656,50 @@ def purposes(output_format: str, deprecated: bool, license_dirs: tuple[str, ...]
 
     catalog = _load_catalog(license_dirs, rule_files)
     click.echo(render(vocabulary(catalog, deprecated=deprecated), output_format), nl=False)
+
+
+# ------------------------------------------------------------------ notice: what shipping the models obliges
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@_use_case_options
+@_selection_options
+@click.option("--output", "-o", "directory", type=click.Path(file_okay=False), default=None,
+              help="Write NOTICE and LICENSES.md into this folder (created if missing) instead of printing them.")
+@click.option("--force", is_flag=True, help="Replace NOTICE or LICENSES.md when they exist.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_catalog_options
+@_guard
+def notice(names: tuple[str, ...], family: tuple[str, ...], vendor: tuple[str, ...], config_file: str | None,
+           no_config: bool, directory: str | None, force: bool, output_format: str, license_dirs: tuple[str, ...],
+           rule_files: tuple[str, ...], **options: Any) -> None:
+    """What shipping or serving the models obliges: NOTICE (attributions, notices) and LICENSES.md.
+
+    Unless the use case says otherwise, the models are taken as distributed and served to
+    third parties. Exit 1 when a model is forbidden for the use case (the files say so).
+    """
+    from ._format.notice import files, render
+    from ._notice import notice as build_notice
+    from ._notice import write_files
+
+    config = _project_config(config_file, no_config)
+    catalog = _load_catalog(license_dirs, rule_files)
+    chosen = _chosen_models(names, family, vendor, config, catalog, default_all=False)
+    use_case, assumed = _use_case(options, config.use_case_document if config else None)
+    if "distributes" in assumed and "serves_third_parties" in assumed:
+        import dataclasses
+
+        use_case = dataclasses.replace(use_case, distributes=True, serves_third_parties=True)
+        click.echo("modelterms: notice takes the models as distributed and served to third parties "
+                   "(--no-distributes / --no-serves-third-parties to say otherwise)", err=True)
+    result = build_notice(catalog, use_case, chosen)
+    if directory is None:
+        click.echo(render(result, output_format), nl=False)
+    else:
+        written = files(result) if output_format == "text" else {"notice.json": render(result, "json")}
+        for path in write_files(directory, written, force=force):
+            click.echo(f"wrote {path}", err=True)
+    for blocked in result.not_cleared:
+        click.echo(f"error: {blocked.model} is forbidden for this use case: {blocked.findings[0].message}", err=True)
+    sys.exit(EXIT_FAIL if result.not_cleared else EXIT_OK)
