@@ -366,3 +366,28 @@ def test_select_is_the_one_precision_rule(resolver: Resolver) -> None:
     assert select(ref("o3", True), resolver)
     assert not select(ref("acme/x-1", False), resolver) and select(ref("acme/x-1", True), resolver)
     assert not select(ref("https://x.org/acme/x-1", True), resolver)
+
+
+def test_spdx3_ai_packages_with_their_declared_license(tmp_path: Path, resolver: Resolver) -> None:
+    graph = [{"type": "ai_AIPackage", "spdxId": "urn:m1", "name": "Qwen/Qwen2.5-7B-Instruct",
+              "software_packageVersion": "r1"},
+             {"type": "software_Package", "spdxId": "urn:p1", "name": "acme/not-a-model-9"},
+             {"type": "simplelicensing_LicenseExpression", "spdxId": "urn:l1",
+              "simplelicensing_licenseExpression": "Apache-2.0"},
+             {"type": "Relationship", "spdxId": "urn:r1", "from": "urn:m1", "relationshipType": "hasDeclaredLicense",
+              "to": ["urn:l1"]}]
+    (tmp_path / "model.spdx3.json").write_text(json.dumps(
+        {"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": graph}, indent=2))
+    (found,) = discover(tmp_path, resolver).references
+    assert (found.name, found.line, found.revision, found.declared_license) == (
+        "Qwen/Qwen2.5-7B-Instruct", 7, "r1", "Apache-2.0")  # line 7: the element's "name"
+
+
+def test_modelterms_own_config_is_not_a_use_of_its_models(tmp_path: Path, resolver: Resolver) -> None:
+    # a waiver for an unknown model must not create the reference it waives (it would never go stale)
+    (tmp_path / "modelterms.yaml").write_text("models:\n  - model: acme/declared-1\nexceptions:\n"
+                                              "  - {model: acme/waived-2, rule: '*', reason: x, approved_by: y, "
+                                              "expires: 2099-01-01}\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.modelterms]\nmodels = [{model = "acme/declared-1"}]\n'
+                                             '[tool.other]\nmodel = "acme/used-3"\n')
+    assert _models(tmp_path, resolver) == {"acme/used-3"}

@@ -117,4 +117,8 @@ def toml_references(text: str, path: str, wanted: Callable[[str], bool]) -> Iter
     """Raises tomllib.TOMLDecodeError for text that is not TOML."""
     import tomllib
 
-    return parsed_references(tomllib.loads(text), text, path, wanted, quotes=('"', "'"))
+    data = tomllib.loads(text)
+    tool = data.get("tool")
+    if isinstance(tool, dict):
+        tool.pop("modelterms", None)  # modelterms' own config in pyproject.toml (see walk.OWN_CONFIG)
+    return parsed_references(data, text, path, wanted, quotes=('"', "'"))

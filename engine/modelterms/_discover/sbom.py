@@ -101,16 +101,30 @@ def cyclonedx_references(data: dict[str, Any], text: str, path: str) -> Iterator
         yield Reference(model, path, line, SourceKind.SBOM, revision, True, _licenses(component))
 
 
+def _spdx3_declared(graph: list[Any]) -> dict[str, str]:
+    """Element id -> its declared license expression, from ``hasDeclaredLicense`` relationships."""
+    expressions = {e.get("spdxId"): e["simplelicensing_licenseExpression"] for e in graph if isinstance(e, dict)
+                   and isinstance(e.get("simplelicensing_licenseExpression"), str)}
+    declared: dict[str, list[str]] = {}
+    for e in graph:
+        if isinstance(e, dict) and e.get("type") == "Relationship" and e.get("relationshipType") == \
+                "hasDeclaredLicense" and isinstance(e.get("from"), str):
+            targets = e.get("to") if isinstance(e.get("to"), list) else [e.get("to")]
+            declared.setdefault(e["from"], []).extend(expressions[t] for t in targets if t in expressions)
+    return {key: " AND ".join(values) for key, values in declared.items() if values}
+
+
 def spdx3_references(data: dict[str, Any], text: str, path: str) -> Iterator[Reference]:
     lines = _Lines(text)
-    for element in data.get("@graph") or ():
-        if not isinstance(element, dict) or element.get("type") not in ("ai_AIPackage", "AIPackage"):
+    graph = [e for e in data.get("@graph") or () if isinstance(e, dict)]
+    declared = _spdx3_declared(graph)
+    for element in graph:
+        if element.get("type") not in ("ai_AIPackage", "AIPackage"):
             continue
         name = element.get("name")
         if not isinstance(name, str) or not name:
             continue
         version = element.get("software_packageVersion")
-        declared = element.get("simplelicensing_licenseExpression")
         yield Reference(name, path, lines.find(f'"name": "{name}"', f'"{name}"'), SourceKind.SBOM,
                         version if isinstance(version, str) else None, True,
-                        declared if isinstance(declared, str) else None)
+                        declared.get(str(element.get("spdxId"))))

@@ -40,9 +40,16 @@ class SourceFile(NamedTuple):
     """Which reader reads it: python, javascript, notebook, yaml, json, toml or shell."""
 
 
+#: modelterms' own project config: its models and waivers are what the scan checks against, not uses of a model
+#: (a waiver naming an unknown model would otherwise create the very reference it waives)
+OWN_CONFIG = frozenset({"modelterms.yaml", "modelterms.yml"})
+
+
 def reader_for(name: str) -> str | None:
     """The reader for a file name, or None for a file that names no model in a way we read."""
     lowered = name.lower()
+    if lowered in OWN_CONFIG:
+        return None
     if lowered == "dockerfile" or lowered.startswith(("dockerfile.", "containerfile")) or lowered == ".env":
         return "shell"
     if lowered.endswith(".dockerfile"):
