@@ -213,3 +213,80 @@ def test_facts_of_entries_outside_the_catalog_are_bounded(make_catalog: Any,
     assert len(catalog._recent) == 50
     catalog.evaluate(UseCase())  # the catalog's own models stay warm, outside the bound
     assert (entry.id, 0) in catalog._prepared
+
+
+# --- finding 6c: a fork while another thread evaluates ------------------------------------------------------------
+
+def _evaluate_in_child(catalog: Catalog, queue: Any) -> None:
+    queue.put([result.verdict.value for result in catalog.evaluate(UseCase(commercial=True))])
+
+
+def test_a_forked_child_evaluates_while_another_thread_holds_the_engine(make_catalog: Any) -> None:
+    import multiprocessing
+    import threading
+
+    from modelterms import _engine
+
+    catalog = make_catalog(licenses=[profile()], models=[model()])
+    expected = [result.verdict.value for result in catalog.evaluate(UseCase(commercial=True))]
+    inside, release = threading.Event(), threading.Event()
+
+    def mid_evaluation() -> None:  # holds the engine lock as an evaluation in progress does
+        with _engine._lock:
+            inside.set()
+            release.wait(60)
+
+    holder = threading.Thread(target=mid_evaluation)
+    holder.start()
+    try:
+        assert inside.wait(30)
+        context = multiprocessing.get_context("fork")
+        queue = context.Queue()
+        child = context.Process(target=_evaluate_in_child, args=(catalog, queue))
+        child.start()
+        child.join(30)
+        alive = child.is_alive()
+        if alive:
+            child.kill()
+            child.join(5)
+        assert not alive, "the forked child deadlocked on the engine lock"
+        assert child.exitcode == 0
+        assert queue.get(timeout=5) == expected
+    finally:
+        release.set()
+        holder.join(30)
+
+
+def test_a_forked_child_evaluates_while_threads_keep_evaluating(make_catalog: Any) -> None:
+    import multiprocessing
+    import threading
+
+    catalog = make_catalog(licenses=[profile()], models=[model()])
+    expected = [result.verdict.value for result in catalog.evaluate(UseCase(commercial=True))]
+    stop = threading.Event()
+
+    def busy() -> None:
+        while not stop.is_set():
+            catalog.evaluate(UseCase(commercial=True))
+
+    workers = [threading.Thread(target=busy) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    try:
+        context = multiprocessing.get_context("fork")
+        for _ in range(5):
+            queue = context.Queue()
+            child = context.Process(target=_evaluate_in_child, args=(catalog, queue))
+            child.start()
+            child.join(30)
+            alive = child.is_alive()
+            if alive:
+                child.kill()
+                child.join(5)
+            assert not alive, "the forked child deadlocked"
+            assert child.exitcode == 0
+            assert queue.get(timeout=5) == expected
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join(30)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+import contextlib
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +38,6 @@ class Catalog:
     _recent: OrderedDict[str, tuple[ModelEntry, int, list[Prepared]]] = field(
         default_factory=OrderedDict, compare=False, repr=False)
     _own: dict[str, ModelEntry] = field(default_factory=dict, compare=False, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @classmethod
     def load(cls, licenses: Sequence[str | FsPath] = (), rules: Sequence[str | FsPath] = (), *,
@@ -105,18 +104,20 @@ class Catalog:
             if found is None:
                 found = self._prepared[key] = self._prepare(model, index)
             return found
+        # No lock: each OrderedDict call is atomic, a race only costs a recomputation, and a lock
+        # held by another thread across fork would deadlock the child.
         content = repr((model, index))
-        with self._lock:
-            hit = self._recent.get(content)
-            if hit is not None and hit[1] == index and hit[0] == model:
-                self._recent.move_to_end(content)
-                return hit[2]
+        recent = self._recent
+        hit = recent.get(content)
+        if hit is not None and hit[1] == index and hit[0] == model:
+            with contextlib.suppress(KeyError):
+                recent.move_to_end(content)
+            return hit[2]
         prepared = self._prepare(model, index)
-        with self._lock:
-            self._recent[content] = (model, index, prepared)
-            self._recent.move_to_end(content)
-            while len(self._recent) > PREPARED_ENTRIES:
-                self._recent.popitem(last=False)
+        recent[content] = (model, index, prepared)
+        with contextlib.suppress(KeyError):
+            while len(recent) > PREPARED_ENTRIES:
+                recent.popitem(last=False)
         return prepared
 
     def _prepare(self, model: ModelEntry, index: int) -> list[Prepared]:

@@ -26,6 +26,10 @@ once, and ``tests/test_engine_traits.py`` proves each:
   puts a positive ``subject`` test first in every rule, and this module refuses
   any definition whose conditions are absence-only.
 * It is not thread-safe: all calls go through one lock.
+* A lock held across ``fork`` (another thread mid-evaluation) deadlocks the
+  child, and the host's C state may be half-updated: the child starts with a
+  new lock, no host and no registered rulesets (``os.register_at_fork``), and
+  registers again on first use.
 * ``Ruleset()`` mutates the definition it is given (it deletes ``run``): we hand
   it a fresh copy each time.
 """
@@ -33,6 +37,7 @@ once, and ``tests/test_engine_traits.py`` proves each:
 from __future__ import annotations
 
 import copy
+import os
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -47,6 +52,19 @@ _lock = threading.RLock()
 _host: Any = None
 _registered: set[str] = set()
 _fired: list[tuple[str, str]] = []
+
+
+def _reset_after_fork() -> None:
+    """In a forked child: forget the parent's lock (another thread may have held it) and engine state."""
+    global _lock, _host, _registered, _fired
+    _lock = threading.RLock()
+    _host = None  # the parent's host may have been mid-assert; its sessions are never deleted here
+    _registered = set()
+    _fired = []
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 def _get_host() -> Any:
