@@ -63,9 +63,14 @@ def _catalog_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _load_catalog(license_dirs: tuple[str, ...], rule_files: tuple[str, ...]) -> Any:
+    """The catalog with the project config's ``licenses:`` and ``rules:`` (if any), then the flags'."""
     from ._catalog import Catalog
+    from ._config import find_config, load_config
 
-    catalog = Catalog.load(licenses=license_dirs, rules=rule_files)
+    found = find_config()
+    config = load_config(found) if found else None
+    catalog = Catalog.load(licenses=[*(config.license_dirs if config else ()), *license_dirs],
+                           rules=[*(config.rule_files if config else ()), *rule_files])
     _print_notices(catalog)
     return catalog
 
