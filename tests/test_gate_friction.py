@@ -214,3 +214,82 @@ def test_an_unknown_key_in_a_model_entry_is_named_not_called_a_mapping(project: 
     config.write_text(config.read_text("utf-8").replace("    where: chat backend\n", "    wher: chat backend\n"))
     code, _, err = run("check")
     assert code == 2 and "wher" in err and "must be a string" not in err
+
+
+# ----------------------------------------------------------------------------- 8, 9: built-in policies, catalog keys
+
+
+def _sample_policy_line(config: Path, replacement: str) -> None:
+    text = config.read_text("utf-8")
+    old = "  - policies/no-proprietary-api.yaml\n"
+    assert old in text
+    config.write_text(text.replace(old, f"  - {replacement}\n"), "utf-8")
+
+
+def test_a_config_names_a_builtin_policy(project: Path) -> None:
+    shutil.rmtree(project / "policies")  # nothing copied into the project: the policy comes with modelterms
+    _sample_policy_line(project / "modelterms.yaml", "builtin:no-proprietary-api")
+    code, report, err = as_json("check")
+    assert code == 1, err
+    gpt = next(r for r in report["results"] if r["model"] == GPT)
+    assert {f["rule"] for f in gpt["findings"] if f["source"] == "policy"} == {"policy-no-proprietary-api"}
+
+
+def test_the_command_line_names_a_builtin_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, report, _ = as_json("check", "--no-config", "--model", GPT, "--policy", "builtin:no-proprietary-api")
+    assert code == 1
+    assert "policy-no-proprietary-api" in {f["rule"] for f in report["results"][0]["findings"]}
+
+
+def test_an_unknown_builtin_policy_names_the_line_and_the_nearest(project: Path) -> None:
+    _sample_policy_line(project / "modelterms.yaml", "builtin:no-proprietary-apis")
+    code, _, err = run("check")
+    assert code == 2 and "modelterms.yaml:" in err and "builtin:no-proprietary-api`" in err
+    code, _, err = run("check", "--no-config", "--model", GPT, "--policy", "builtin:territory")
+    assert code == 2 and "builtin:territory-review" in err
+
+
+def test_config_licenses_and_rules_keys_extend_the_catalog(project: Path) -> None:
+    import yaml
+
+    from tests.conftest import model, profile
+
+    house = project / "house"
+    (house / "models").mkdir(parents=True)
+    (house / "in-house.yaml").write_text(yaml.safe_dump(profile("in-house")), "utf-8")
+    (house / "models" / "m.yaml").write_text(yaml.safe_dump({"models": [model("acme/private", ("in-house",))]}))
+    (project / "house-rules.yaml").write_text(yaml.safe_dump({"rules": [{
+        "id": "house-review", "description": "House rule: every model of the in-house license is reviewed.",
+        "subject": "license", "when": [{"license.id": "in-house"}], "verdict": "restricted",
+        "message": "house review for {license.id}", "cite": "license"}]}), "utf-8")
+    config = project / "modelterms.yaml"
+    config.write_text(config.read_text("utf-8").replace(
+        "models:\n", "licenses: [house]\nrules: [house-rules.yaml]\nmodels:\n  - model: acme/private\n", 1))
+    (project / "sub").mkdir()
+    code, report, err = as_json("check", "--config", "modelterms.yaml")
+    private = next(r for r in report["results"] if r["model"] == "acme/private")
+    assert private["license"] == "in-house" and "house-review" in {f["rule"] for f in private["findings"]}
+    code, out, err = run("show", "acme/private")  # the catalog commands read the same keys
+    assert code == 0 and "in-house" in out, err
+
+
+def test_config_catalog_paths_that_do_not_exist_name_the_line(project: Path) -> None:
+    config = project / "modelterms.yaml"
+    config.write_text(config.read_text("utf-8").replace("models:\n", "licenses: [nowhere]\nmodels:\n", 1))
+    code, _, err = run("check")
+    assert code == 2 and "licenses" in err and "nowhere" in err
+
+
+@pytest.mark.slow
+def test_the_wheel_ships_the_example_policies(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path),
+                    str(HERE.parent)], check=True, timeout=600)
+    (wheel,) = tmp_path.glob("modelterms-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for policy in POLICIES.glob("*.yaml"):
+        assert f"modelterms/_bundled/policies/{policy.name}" in names

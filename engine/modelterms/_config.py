@@ -64,6 +64,39 @@ class Config(NamedTuple):
     waivers: tuple[Waiver, ...]
     #: ``hub:`` — look models up on the Hugging Face Hub (None: not set, the flag or MODELTERMS_HUB decides)
     hub: bool | None = None
+    #: ``licenses:`` and ``rules:``, relative to the config: what --licenses and --rules add, on every run
+    license_dirs: tuple[FsPath, ...] = ()
+    rule_files: tuple[FsPath, ...] = ()
+
+
+#: A policy shipped with modelterms, named ``builtin:NAME`` (``policies/NAME.yaml`` in this repository).
+BUILTIN_POLICY = "builtin:"
+
+
+def builtin_policies() -> dict[str, FsPath]:
+    """Name -> file of every policy shipped with modelterms (``modelterms/_bundled/policies`` in a wheel)."""
+    from ._paths import bundled_root
+
+    folder = bundled_root() / "policies"
+    return {path.stem: path for path in sorted(folder.glob("*.yaml"))} if folder.is_dir() else {}
+
+
+def policy_file(spec: str, base: FsPath, file: str = "--policy", line: int | None = None, key: str = "") -> FsPath:
+    """A policy as written (a path relative to ``base``, or ``builtin:NAME``) as the file to read.
+
+    An unknown built-in name is an error offering the nearest names: a typo must not drop a policy silently.
+    """
+    if not spec.startswith(BUILTIN_POLICY):
+        return base / spec
+    from ._schema import suggest
+
+    name = spec[len(BUILTIN_POLICY):]
+    found = builtin_policies()
+    if name not in found:
+        choices = [BUILTIN_POLICY + known for known in found]
+        raise InputError([Problem(file, line, key, f"no policy `{spec}` ships with modelterms",
+                                  suggest(spec, choices) or f"the built-in policies are: {', '.join(choices)}")])
+    return found[name]
 
 
 def find_config(start: FsPath | None = None) -> FsPath | None:
@@ -152,19 +185,34 @@ def load_config(path: str | FsPath) -> Config:
                else _part(document, ("models", index, "use_case")))
         declarations.append(Declaration(model, where, document.name, document.line(("models", index)),
                                         f"models[{index}]", own))
-    policy_files, inline = [], []
+    policy_files: list[FsPath] = []
+    inline: list[int] = []
+    problems: list[Problem] = []
     for index, item in enumerate(data.get("policy", [])):
         if isinstance(item, str):
-            policy_files.append(path.parent / item)
+            try:
+                policy_files.append(policy_file(item, path.parent, document.name, document.line(("policy", index)),
+                                                f"policy[{index}]"))
+            except InputError as exc:
+                problems += exc.problems
         else:
             inline.append(index)
+    catalog_paths: dict[str, list[FsPath]] = {"licenses": [], "rules": []}
+    for key, found in catalog_paths.items():
+        for index, item in enumerate(data.get(key, [])):
+            found.append(path.parent / item)
+            if not os.path.exists(found[-1]):
+                problems.append(document.problem((key, index), f"{found[-1]} does not exist",
+                                                 "paths are relative to the config file"))
+    raise_if(problems)
     waivers = tuple(
         Waiver(item["model"], item["rule"], item["reason"], item["approved_by"], item["expires"], document.name,
                document.line(("exceptions", index)), f"exceptions[{index}]")
         for index, item in enumerate(data.get("exceptions", [])))
     use_case = _part(document, ("use_case",))
     return Config(str(path), use_case, tuple(declarations), tuple(policy_files),
-                  _inline_policy(document, inline), waivers, data.get("hub"))
+                  _inline_policy(document, inline), waivers, data.get("hub"), tuple(catalog_paths["licenses"]),
+                  tuple(catalog_paths["rules"]))
 
 
 def _part(document: Document, at: Path) -> Document:
@@ -274,7 +322,10 @@ models:                        # catalog ids or aliases: `modelterms models` lis
     # use_case: {distributes: true}   # how this model's use differs: merged over use_case for it alone
 
 # policy:                      # your organisation's own rules (files relative to this one, or rules inline)
-#   - policies/no-proprietary-api.yaml
+#   - builtin:no-proprietary-api   # a policy shipped with modelterms (also osi-only-when-shipping, territory-review)
+
+# licenses: [my-licenses]      # your own license profiles and models (folders relative to this one), as --licenses
+# rules: [my-rules.yaml]       # your own rules, as --rules
 
 # exceptions:                  # waivers: accepted findings, each with an expiry date
 #   - model: deepseek-ai/DeepSeek-R1

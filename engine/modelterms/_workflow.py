@@ -11,7 +11,7 @@ from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._catalog import NO_LICENSE_IN_FORCE, Catalog
-from ._config import Config, Declaration, Waiver
+from ._config import Config, Declaration, Waiver, policy_file
 from ._errors import InputError, Problem, UnknownModelError, raise_if
 from ._gate import judge
 from ._model import ModelEntry, Result, UseCase
@@ -97,16 +97,23 @@ def _own_use_cases(declarations: Mapping[str, Sequence[Declaration]]) -> dict[st
     return found
 
 
-def load_catalog(config: Config | None, licenses: Sequence[str] = (), rules: Sequence[str] = (),
-                 policies: Sequence[str] = ()) -> Catalog:
-    """The catalog with the config's policies (files, then inline rules) and then the command line's."""
-    policy_sources: list[str | FsPath | Document] = list(policies)
+def load_catalog(config: Config | None, licenses: Sequence[str | FsPath] = (),
+                 rules: Sequence[str | FsPath] = (), policies: Sequence[str] = ()) -> Catalog:
+    """The catalog with the config's policies (files, then inline rules) and then the command line's.
+
+    The config's ``licenses:`` and ``rules:`` come before the command line's ``--licenses`` and ``--rules``
+    (so that a flag can still override an entry for one run); ``builtin:NAME`` names a shipped policy.
+    """
+    policy_sources: list[str | FsPath | Document] = [policy_file(p, FsPath()) if isinstance(p, str) else p
+                                                     for p in policies]
     if config is not None:
         policy_sources = [*config.policy_files, *([config.inline_policy] if config.inline_policy else []),
                           *policy_sources]
         missing = [path for path in config.policy_files if not path.exists()]
         raise_if([Problem(config.path, None, "policy", f"policy file {path} does not exist",
                           "paths are relative to the config file") for path in missing])
+        licenses = [*config.license_dirs, *licenses]
+        rules = [*config.rule_files, *rules]
     return Catalog.load(licenses=licenses, rules=rules, policies=policy_sources)
 
 
