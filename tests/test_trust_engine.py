@@ -290,3 +290,55 @@ def test_a_forked_child_evaluates_while_threads_keep_evaluating(make_catalog: An
         stop.set()
         for worker in workers:
             worker.join(30)
+
+
+# --- finding 10 (part): the schema and the compiler agree on the operators -----------------------------------------
+
+def _schema_operators() -> list[str]:
+    import json
+
+    import modelterms
+
+    schema = json.loads((Path(modelterms.__file__).parent / "schemas" / "rules.schema.json").read_text())
+    return sorted(schema["$defs"]["comparison"]["properties"])
+
+
+_OPERANDS = {  # op -> (path, operand): a well-typed use of each operator the compiler knows
+    "eq": ("use.commercial", True), "ne": ("use.commercial", False), "gt": ("use.monthly_active_users", 10),
+    "gte": ("use.monthly_active_users", 10), "lt": ("use.monthly_active_users", 10),
+    "lte": ("use.monthly_active_users", 10), "in": ("license.kind", ["permissive", "copyleft"]),
+    "not_in": ("license.kind", ["proprietary"]), "contains": ("use.purposes", "military"),
+    "exists": ("license.spdx", True),
+}
+
+
+@pytest.mark.parametrize("op", _schema_operators())
+def test_every_operator_the_schema_allows_compiles_and_runs(op: str, tmp_path: Path, make_catalog: Any) -> None:
+    from modelterms._loader import validate_paths
+
+    assert op in _OPERANDS, f"the schema allows `{op}` but the compiler has no branch for it"
+    path, operand = _OPERANDS[op]
+    rule = {"id": f"uses-{op.replace('_', '-')}", "description": "d", "subject": "license",
+            "when": [{path: {op: operand}}], "verdict": "restricted", "message": "m", "cite": "license"}
+    cover = {"id": "cover", "description": "d", "subject": "license", "when": [{"license.primary": True}],
+             "verdict": "permitted", "message": "covered", "cite": "license"}
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text(yaml.safe_dump({"rules": [rule, cover]}))
+    ((_, kind, problems),) = validate_paths([str(rules_file)])
+    assert (kind, problems) == ("rules", [])
+    catalog = make_catalog(licenses=[profile()], models=[model()], rules=[rule, cover])
+    assert catalog.evaluate(UseCase(monthly_active_users=50, purposes=("military",)))
+
+
+def test_not_contains_is_refused_by_validation_not_a_crash(tmp_path: Path) -> None:
+    # durable-rules cannot say "this list lacks x": $iall is false on an empty list, and an $or over it
+    # never matches, so the operator is not part of the rule language.
+    from modelterms._loader import validate_paths
+
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text(yaml.safe_dump({"rules": [{
+        "id": "r", "description": "d", "subject": "license", "when": [{"license.kind": {"not_contains": "x"}}],
+        "verdict": "restricted", "message": "m", "cite": "license"}]}))
+    ((_, _, problems),) = validate_paths([str(rules_file)])
+    assert problems and all(problem.line is not None for problem in problems)
+    assert any("not_contains" in problem.render() for problem in problems)

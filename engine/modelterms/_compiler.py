@@ -22,6 +22,9 @@ from ._yaml import Document, Path
 
 _OPERATORS = {"eq": None, "ne": "$neq", "gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
 _ORDERED = {"gt", "gte", "lt", "lte"}
+#: Every operator of the rule language (the schema's ``comparison`` allows exactly these). There is no
+#: ``not_contains``: durable-rules' ``$iall`` is false on an empty list, so "lacks x" cannot be said faithfully.
+_KNOWN = frozenset({*_OPERATORS, "in", "not_in", "contains", "exists"})
 
 
 class _RuleCompiler:
@@ -69,6 +72,9 @@ class _RuleCompiler:
             spec = {"eq": spec}
         ((op, operand),) = spec.items()
         where = (*where, op)
+        if op not in _KNOWN:  # the schema lists the same operators; this keeps a gap from becoming a crash
+            self.problem(where, f"`{op}` is not an operator", suggest(op, sorted(_KNOWN)))
+            return None
         if isinstance(operand, dict):  # {ref: other.path}
             other = operand["ref"]
             other_kind = self.field_type(other, where)
