@@ -152,14 +152,15 @@ class Resolver:
             if card.repo_id and not card.misplaced:
                 self.cards.setdefault(card.repo_id.lower(), card)
         self.by_key, self.inferable = _license_keys(catalog), _short_names(catalog)
+        self._families: dict[str, list[ModelEntry]] | None = None
 
     # -- the catalog ---------------------------------------------------------------------------------------
     def model(self, name: str | None) -> ModelEntry | None:
         if not name:
             return None
-        try:
-            return self.catalog.find_model(name)
-        except UnknownModelError:
+        try:  # the catalog's own name index (as find_model), without its did-you-mean search on a miss
+            return self.catalog._index.lookup(name)
+        except UnknownModelError:  # an ambiguous bare name resolves to none of its candidates
             return None
 
     def binds(self, documents: Iterable[str]) -> list[str]:
@@ -393,7 +394,12 @@ class Resolver:
 
     def _family(self, tag: str) -> tuple[ModelEntry, tuple[str, ...]] | None:
         """A family whose members all have the same documents in force (so the tag alone says which terms)."""
-        members = [m for m in self.catalog.models if m.family and m.family.lower() == tag.lower()]
+        if self._families is None:
+            self._families = {}
+            for model in self.catalog.models:
+                if model.family:
+                    self._families.setdefault(model.family.lower(), []).append(model)
+        members = self._families.get(tag.lower(), [])
         periods = {p.licenses for m in members if (p := m.period(self.day)) is not None}
         if len(periods) != 1:
             return None
