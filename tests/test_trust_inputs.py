@@ -194,3 +194,133 @@ def test_an_unexpected_exception_is_an_internal_error_not_exit_1(monkeypatch: py
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1
     assert "internal error" in lines[0] and "RuntimeError: boom" in lines[0] and "report" in lines[0]
+
+
+# --- validation (finding 10) --------------------------------------------------------------------------
+
+def _validate_text(tmp_path: Path, text: str, name: str = "use.yaml") -> tuple[int, str]:
+    path = tmp_path / name
+    path.write_text(text)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("text", ['as_of: "2026-02-30"\n', "as_of: 2026-02-30\n", 'as_of: "2025-04-31"\n'])
+def test_impossible_dates_are_rejected(tmp_path: Path, text: str) -> None:
+    code, output = _validate_text(tmp_path, text)
+    assert code == 2
+    assert "use.yaml:1: as_of:" in output and "date" in output
+
+
+def test_impossible_dates_are_rejected_in_a_waiver_and_on_the_command_line(tmp_path: Path) -> None:
+    code, output = _validate_text(tmp_path, 'models: ["openai/gpt-4o"]\nexceptions:\n  - model: openai/gpt-4o\n'
+                                  '    rule: "*"\n    reason: r\n    approved_by: a\n    expires: "2026-02-29"\n',
+                                  "modelterms.yaml")
+    assert code == 2 and "exceptions[0].expires" in output
+    result = CliRunner().invoke(main, ["check", "--no-config", "--model", GPT, "--as-of", "2026-02-30"])
+    _assert_input_error(result)
+
+
+def test_a_leap_day_is_a_date(tmp_path: Path) -> None:
+    code, output = _validate_text(tmp_path, 'as_of: "2028-02-29"\n')
+    assert code == 0, output
+
+
+@pytest.mark.parametrize("text", ["monthly_active_users: 190:20:30\n", "monthly_revenue_usd: 1:30\n"])
+def test_sexagesimal_numbers_are_rejected(tmp_path: Path, text: str) -> None:
+    code, output = _validate_text(tmp_path, text)
+    assert code == 2
+    assert "base-60" in output and "in quotes" in output
+
+
+@pytest.mark.parametrize(("text", "hint"), [
+    ("licensee_country: NO\n", 'write "NO" in quotes'),
+    ("commercial: yes\n", "write true or false"),
+    ("commercial: off\n", "write true or false"),
+    ("self_hosted: On\n", "write true or false"),
+])
+def test_yaml_11_words_are_not_booleans(tmp_path: Path, text: str, hint: str) -> None:
+    code, output = _validate_text(tmp_path, text)
+    assert code == 2
+    assert "use.yaml:1:" in output and hint in output
+
+
+def test_quoted_no_is_norway(tmp_path: Path) -> None:
+    code, output = _validate_text(tmp_path, 'licensee_country: "NO"\ncommercial: true\n')
+    assert code == 0, output
+
+
+def test_an_empty_any_is_rejected(tmp_path: Path) -> None:
+    text = POLICY.replace("      - license.primary: true\n", "      - license.primary: true\n      - any: []\n")
+    code, output = _validate_text(tmp_path, text.format(message="x"), "policy.yaml")
+    assert code == 2
+    assert "policy.yaml:7: rules[0].when[1].any:" in output
+
+
+def test_many_keys_without_aliases_are_not_blamed_on_aliases() -> None:
+    from modelterms._yaml import MAX_VALUES
+
+    text = "".join(f"k{n}: {n}\n" for n in range(MAX_VALUES + 5))
+    with pytest.raises(InputError) as info:
+        parse(text, "big.yaml")
+    message = str(info.value)
+    assert f"more than {MAX_VALUES} values" in message and "alias" not in message
+
+
+def test_many_problems_are_capped(tmp_path: Path) -> None:
+    text = "".join(f"unknown_{n}: 1\n" for n in range(5_000))
+    code, output = _validate_text(tmp_path, text)
+    assert code == 2
+    errors = [line for line in output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 51
+    assert errors[-1].endswith("... and 4950 more problems")
+
+
+# --- the vocabulary -----------------------------------------------------------------------------------
+
+def test_the_bundled_vocabulary_validates() -> None:
+    from modelterms._paths import vocabulary_file
+
+    result = CliRunner().invoke(main, ["validate", str(vocabulary_file())])
+    assert result.exit_code == 0, result.output
+    assert "(vocabulary)" in result.output
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("purposes: [coding]\n", "purposes: must be a mapping"),
+    ("purposes:\n  Bad Tag: meaning\n", "`Bad Tag` is not a valid key here"),
+    ("purposes:\n  coding: 3\n", "purposes.coding:"),
+    ("purposes:\n  old: {meaning: m, deprecated: missing}\n  coding: c\n", "`missing`, which is not a tag"),
+    ("purposes:\n  old: {meaning: m, deprecated: old}\n", "`old`, which is not a tag"),
+])
+def test_a_broken_vocabulary_is_rejected(tmp_path: Path, text: str, expected: str) -> None:
+    from modelterms._usecase import load_vocabulary
+
+    path = tmp_path / "vocabulary.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError) as info:
+        load_vocabulary(str(path))
+    assert expected in str(info.value)
+
+
+def test_a_deprecated_tag_is_accepted_as_its_replacement_with_a_notice(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import modelterms._usecase as usecase
+    from modelterms._paths import vocabulary_file
+
+    vocabulary = tmp_path / "vocabulary.yaml"
+    vocabulary.write_text(vocabulary_file().read_text("utf-8").replace(
+        "purposes:\n", "purposes:\n  soldiering: {meaning: Old name., deprecated: military}\n", 1))
+    monkeypatch.setattr(usecase, "_vocabulary_path", lambda: str(vocabulary))
+    usecase.vocabulary_terms.cache_clear()
+    try:
+        use = tmp_path / "use.yaml"
+        use.write_text("purposes: [soldiering]\n")
+        result = CliRunner().invoke(main, ["check", "--no-config", "--model", "meta-llama/Llama-3.1-8B-Instruct",
+                                           "--use-case", str(use), "--format", "json"])
+        assert result.exit_code in (0, 1), result.output
+        assert f"{use}:1: purposes[0]: purpose tag `soldiering` is deprecated: read as `military`" in result.stderr
+        assert '"military"' in result.stdout and "soldiering" not in result.stdout
+    finally:
+        usecase.vocabulary_terms.cache_clear()

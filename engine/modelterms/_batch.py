@@ -23,7 +23,7 @@ from typing import IO, Any
 
 import click
 
-from ._errors import ModelTermsError, Problem
+from ._errors import InputError, ModelTermsError, Problem
 from ._model import UseCase
 from ._workflow import Setup, report_for
 from ._yaml import MAX_DEPTH, Document, open_regular
@@ -32,6 +32,8 @@ UseCaseBuilder = Callable[[Document], tuple[UseCase, tuple[str, ...]]]
 
 #: One use case is a few hundred bytes; a line longer than this is an error on that line, not a memory hog.
 MAX_LINE_BYTES = 1024 * 1024
+#: How far past an overlong line we read to find the next one before giving up on the file.
+MAX_SKIP_BYTES = 16 * MAX_LINE_BYTES
 
 
 class _DuplicateKey(ValueError):
@@ -62,9 +64,14 @@ def _lines(path: str) -> Iterator[tuple[int, bytes | None, int]]:
             number += 1
             consumed += len(raw)
             if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                skipped = len(raw)
                 while raw and not raw.endswith(b"\n"):  # skip the rest of the line, a bounded chunk at a time
+                    if skipped > MAX_SKIP_BYTES:  # not a batch file at all (a sparse file, a disk image)
+                        raise InputError([Problem(path, number, "", f"is longer than {MAX_SKIP_BYTES} bytes; "
+                                                  "the rest of the file was not read", "one use case per line")])
                     raw = handle.readline(1 << 16)
                     consumed += len(raw)
+                    skipped += len(raw)
                 yield number, None, consumed
                 continue
             yield number, raw, consumed

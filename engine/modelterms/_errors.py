@@ -26,6 +26,18 @@ class Problem(NamedTuple):
         return f"{where}:{key} {self.message}{hint}"
 
 
+#: A file with thousands of problems gets the first ones and a count: the rest would only bury them.
+MAX_SHOWN = 50
+
+
+def shown(problems: Sequence[Problem]) -> list[str]:
+    """The rendered problems to show a person: at most ``MAX_SHOWN``, then how many more there are."""
+    lines = [problem.render() for problem in problems[:MAX_SHOWN]]
+    if len(problems) > MAX_SHOWN:
+        lines.append(f"... and {len(problems) - MAX_SHOWN} more problems")
+    return lines
+
+
 class ModelTermsError(Exception):
     """Base class of every error modelterms raises on purpose."""
 
@@ -33,7 +45,7 @@ class ModelTermsError(Exception):
         if isinstance(problems, str):
             problems = [Problem(file="<input>", line=None, key="", message=problems)]
         self.problems: tuple[Problem, ...] = tuple(problems)
-        super().__init__("\n".join(p.render() for p in self.problems))
+        super().__init__("\n".join(shown(self.problems)))
 
 
 class InputError(ModelTermsError):

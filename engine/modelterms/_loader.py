@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -16,7 +17,7 @@ from ._errors import InputError, Problem
 from ._model import Citation, LicensePeriod, LicenseProfile, ModelEntry, Rule, Term, Verdict
 from ._paths import walk
 from ._schema import suggest, validate
-from ._usecase import purpose_problems, use_case_problems
+from ._usecase import purpose_problems, use_case_problems, vocabulary_problems
 from ._yaml import Document, Path, load_file
 
 KIND_NAMES = {"license": "license profile", "models": "model catalog", "rules": "rules",
@@ -223,7 +224,7 @@ def problems_for(document: Document, kind: str) -> list[Problem]:
     if kind == "rules":
         return rules_problems(document)
     if kind == "vocabulary":
-        return []
+        return vocabulary_problems(document)
     if kind == "config":
         return _document_problem(document, "config") or validate(document, "config")
     if document.data is None:
@@ -387,17 +388,27 @@ def validate_paths(paths: Iterable[str], kind: str | None = None) -> list[tuple[
 
 
 def _bundled_license_ids() -> set[str]:
+    """The ids of the bundled profiles, which a user's catalog file may name (a fresh set: callers add to it)."""
+    return set(_read_bundled_license_ids())
+
+
+@cache
+def _read_bundled_license_ids() -> frozenset[str]:
+    # Read once per process: the bundled files do not change under a running program, and parsing a
+    # thousand-model catalog for every `validate` call would cost seconds.
     from ._paths import bundled_licenses
 
     ids = set()
     for path in yaml_files(bundled_licenses()):
+        if path.parent.name == "models":
+            continue  # catalog files name licenses; they define none
         try:
             document = load_file(str(path))
         except InputError:
             continue
         if detect_kind(document) == "license" and isinstance(document.data.get("id"), str):
             ids.add(document.data["id"])
-    return ids
+    return frozenset(ids)
 
 
 def _dangling_licenses(document: Document, known: set[str]) -> list[Problem]:

@@ -9,13 +9,14 @@ interpreter and the reference ``jsonschema`` implementation agree.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import re
 from functools import cache
 from pathlib import Path as _FsPath
 from typing import Any
 
-from ._errors import Problem
+from ._errors import MAX_SHOWN, Problem
 from ._yaml import Document, Path
 
 KINDS = {
@@ -24,6 +25,7 @@ KINDS = {
     "use-case": "use-case.schema.json",
     "rules": "rules.schema.json",
     "config": "config.schema.json",
+    "vocabulary": "vocabulary.schema.json",
 }
 SCHEMA_DIR = _FsPath(__file__).parent / "schemas"
 _TYPE_NAMES = {
@@ -79,10 +81,19 @@ def _is_type(value: Any, expected: str) -> bool:
     return actual == expected or (expected == "number" and actual == "integer")
 
 
+def _declares(option: dict[str, Any], value: Any) -> bool:
+    """Whether an ``anyOf`` option states a type that ``value`` has."""
+    expected = option.get("type")
+    if expected is None:
+        return False
+    return any(_is_type(value, name) for name in (expected if isinstance(expected, list) else [expected]))
+
+
 class _Validator:
     def __init__(self, document: Document, filename: str) -> None:
         self.document = document
         self.filename = filename
+        self.count = 0
 
     def resolve(self, ref: str, filename: str) -> tuple[dict[str, Any], str]:
         target_file, _, pointer = ref.partition("#")
@@ -101,13 +112,17 @@ class _Validator:
         if "anyOf" in schema:
             attempts = [self.check(value, option, path, filename) for option in schema["anyOf"]]
             if all(attempts):
-                return min(attempts, key=len)
+                # The option written for this type of value says best what is wrong with it
+                # (`any: []` "needs at least 1 item", not "must be a string ... not a list").
+                fitting = [attempt for option, attempt in zip(schema["anyOf"], attempts, strict=True)
+                           if _declares(option, value)]
+                return min(fitting or attempts, key=len)
         if "const" in schema and value != schema["const"]:
             return [self.problem(path, f"must be {schema['const']!r}")]
         if "enum" in schema and value not in schema["enum"]:
             shown = "" if isinstance(value, (dict, list)) else f"{value!r} "
             return [self.problem(path, f"{shown}is not allowed here",
-                                 suggest(str(value), [str(option) for option in schema["enum"]])
+                                 self.suggest(str(value), [str(option) for option in schema["enum"]])
                                  or schema.get("description", ""))]
         expected = schema.get("type")
         if expected is not None:
@@ -134,6 +149,11 @@ class _Validator:
         if pattern and not re.search(pattern, value):
             hint = schema.get("description", "")
             return [self.problem(path, f"{value[:80]!r} is not in the expected form", hint)]
+        if schema.get("format") == "date":
+            try:
+                _dt.date.fromisoformat(value)
+            except ValueError as exc:
+                return [self.problem(path, f"is not a valid date: {exc}", "give a day that exists, YYYY-MM-DD")]
         return []
 
     def check_array(self, value: list[Any], schema: dict[str, Any], path: Path, filename: str) -> list[Problem]:
@@ -174,7 +194,8 @@ class _Validator:
             if key in properties:
                 problems += self.check(item, properties[key], child, filename)
             elif extra is False:
-                problems.append(self.problem(child, f"`{key}` is not a known key", suggest(key, list(properties))))
+                problems.append(self.problem(child, f"`{key}` is not a known key",
+                                             self.suggest(key, list(properties))))
             elif isinstance(extra, dict):
                 problems += self.check(item, extra, child, filename)
         if not problems and "anyOf" in schema and all(
@@ -197,7 +218,12 @@ class _Validator:
         return self.problem(path, f"must be {wanted}, not {_TYPE_NAMES.get(_type_of(value), _type_of(value))}", hint)
 
     def problem(self, path: Path, message: str, hint: str = "") -> Problem:
+        self.count += 1
         return self.document.problem(path, message, hint)
+
+    def suggest(self, word: str, options: list[str]) -> str:
+        """A hint for the first problems only: past what is shown, a "did you mean" costs time and is never read."""
+        return suggest(word, options) if self.count < MAX_SHOWN else ""
 
 
 def validate(document: Document, kind: str) -> list[Problem]:

@@ -27,8 +27,10 @@ _INT_KEYS = ("monthly_active_users", "monthly_revenue_usd", "annual_revenue_usd"
 
 
 def _fail(problems: Any) -> NoReturn:
-    for problem in problems:
-        click.echo(f"error: {problem.render()}", err=True)
+    from ._errors import shown
+
+    for line in shown(list(problems)):
+        click.echo(f"error: {line}", err=True)
     sys.exit(EXIT_INPUT)
 
 
@@ -501,9 +503,11 @@ def validate(paths: tuple[str, ...], kind: str | None) -> None:
     failed = False
     for path, detected, problems in validate_paths(paths, kind):
         if problems:
+            from ._errors import shown
+
             failed = True
-            for problem in problems:
-                click.echo(f"error: {problem.render()}", err=True)
+            for line in shown(problems):
+                click.echo(f"error: {line}", err=True)
         else:
             click.echo(f"ok: {path} ({KIND_NAMES.get(detected, detected)})")
     sys.exit(EXIT_INPUT if failed else EXIT_OK)
