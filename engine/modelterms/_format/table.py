@@ -65,6 +65,8 @@ def reasons(report: Report, result: Result, limit: int = _REASONS) -> list[str]:
 
 #: below this, the reasons and the obligations share one column (a terminal of 80 columns cannot fit two)
 _TWO_TEXT_COLUMNS = 32
+#: the narrowest text column: a terminal narrower than the model ids and this gets a wider table
+_NARROWEST = 20
 
 
 def _widest(cells: list[str]) -> int:
@@ -88,7 +90,7 @@ def _full(report: Report, shown: list[Result], width: int, color: bool) -> str:
                                              break_long_words=False, break_on_hyphens=False)
                  for name, r in zip(names, shown, strict=True)]
         fixed = [_widest(names), len("restricted"), *extra]
-        left = max(width - sum(fixed) - _BORDER * (len(fixed) + 1) - 1, _TWO_TEXT_COLUMNS)
+        left = max(width - sum(fixed) - _BORDER * (len(fixed) + 1) - 1, _NARROWEST)
     reason_width = left * 55 // 100 if two else left
     obligation_width = left - reason_width if two else left
     rows = []
@@ -103,8 +105,10 @@ def _full(report: Report, shown: list[Result], width: int, color: bool) -> str:
         if declared:
             row.insert(1, places[index])
         rows.append(row)
-    headers = (["model", "license", "verdict", "main reasons, remedies", "obligations (each once)"] if two
-               else ["model (licenses)", "verdict", "reasons, remedies, obligations"])
+    # tabulate makes a column two characters wider than its header: headers wrap to fit that
+    headers = (["model", "license", "verdict", textwrap.fill("main reasons, remedies", reason_width - 2),
+                textwrap.fill("obligations (each once)", obligation_width - 2)] if two
+               else ["model (licenses)", "verdict", textwrap.fill("reasons, remedies, obligations", left - 2)])
     if declared:
         headers.insert(1, "where")
     return tabulate(rows, headers=headers, tablefmt="simple_grid", disable_numparse=True)
