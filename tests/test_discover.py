@@ -391,3 +391,25 @@ def test_modelterms_own_config_is_not_a_use_of_its_models(tmp_path: Path, resolv
     (tmp_path / "pyproject.toml").write_text('[tool.modelterms]\nmodels = [{model = "acme/declared-1"}]\n'
                                              '[tool.other]\nmodel = "acme/used-3"\n')
     assert _models(tmp_path, resolver) == {"acme/used-3"}
+
+
+@pytest.mark.parametrize(("name", "text", "line"), [
+    ("a.py", 'import os\nMODEL_ID = "acme/var-model-6"\n', 2),
+    ("a.py", '@dataclass\nclass Args:\n    base_model: str = "acme/var-model-6"\n', 3),
+    ("a.py", 'class A:\n    def __init__(self):\n        self.embedding_model_name = "acme/var-model-6"\n', 3),
+    ("a.ts", 'export const EMBED_MODEL = "acme/var-model-6";\n', 1),
+    ("a.yaml", "env:\n  - name: MODEL_ID\n    value: acme/var-model-6\n", 3),
+    ("a.yaml", "model:\n  name: acme/var-model-6\n  revision: main\n", 2),
+    (".env.example", "OPENAI_API_KEY=\nMODEL_NAME=acme/var-model-6\n", 2),
+])
+def test_a_variable_named_for_a_model_is_a_model_position(tmp_path: Path, resolver: Resolver, name: str, text: str,
+                                                          line: int) -> None:
+    assert [(n, ln) for n, ln, _ in _one(tmp_path, resolver, name, text)] == [("acme/var-model-6", line)]
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("a.py", 'MODEL_DIR = "acme/var-model-6"\nmodel_type = "acme/var-model-6"\n'),
+    ("a.yaml", "env:\n  - name: LOG_LEVEL\n    value: acme/var-model-6\nmodel:\n  revision: acme/var-model-6\n"),
+])
+def test_other_variables_are_not(tmp_path: Path, resolver: Resolver, name: str, text: str) -> None:
+    assert _one(tmp_path, resolver, name, text) == []

@@ -20,10 +20,13 @@ import yaml
 
 from .._yaml import _Loader
 from .interface import Reference, SourceKind
+from .shell import VARIABLE
 
 MODEL_KEYS = frozenset({"model", "model_id", "model_name", "base_model", "served_model_name", "modelId",
                         "modelName", "model_name_or_path", "pretrained_model_name_or_path", "repo_id",
                         "base_model_name_or_path", "embedding_model", "llm_model"})
+#: under a model key, a mapping names its model with one of these (``model: {name: org/x, revision: r}``)
+NESTED_KEYS = frozenset({"name", "id", "repo", "repo_id", "path", "pretrained_model_name_or_path"})
 _MAX_NODES = 200_000
 
 
@@ -46,9 +49,15 @@ def yaml_references(text: str, path: str) -> Iterator[Reference]:
             elif isinstance(node, yaml.SequenceNode):
                 pending.extend((item, position) for item in reversed(node.value))
             elif isinstance(node, yaml.MappingNode):
+                keys = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+                env_name = keys.get("name")
+                # a Kubernetes env entry: {name: MODEL_ID, value: org/name}
+                env_model = isinstance(env_name, yaml.ScalarNode) and VARIABLE.match(env_name.value) is not None
                 for key, value in reversed(node.value):
-                    named = isinstance(key, yaml.ScalarNode) and key.value in MODEL_KEYS
-                    pending.append((value, named and not isinstance(value, yaml.MappingNode)))
+                    named = isinstance(key, yaml.ScalarNode) and (
+                        key.value in MODEL_KEYS or (position and key.value in NESTED_KEYS)
+                        or (env_model and key.value == "value"))
+                    pending.append((value, named))  # under a model key, a mapping names it one level down
 
 
 def _strings(data: Any, position: bool = False) -> Iterator[tuple[str, str | None, bool]]:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from .interface import Reference, SourceKind
+from .python import MODEL_VARIABLE
 
 MODEL_KEYS = frozenset({"model", "modelName", "model_name", "modelId", "model_id", "repoId", "repo_id",
                         "baseModel", "base_model", "embeddingModel", "modelPath"})
@@ -65,6 +66,7 @@ def references(text: str, path: str) -> Iterator[Reference]:
             if found[j].text == "=":
                 constants.setdefault(found[i + 1].text, []).extend(_expression(found, j + 1))
     positioned: set[int] = set()
+    named = {name for name in constants if MODEL_VARIABLE.search(name)}  # const MODEL_ID = "..." is a position
 
     def emit(token: Token) -> Iterator[Reference]:
         positioned.add(id(token))
@@ -73,6 +75,10 @@ def references(text: str, path: str) -> Iterator[Reference]:
     def resolve(items: list[Token]) -> list[Token]:
         return [t for item in items for t in ([item] if item.kind == "string" else constants.get(item.text, []))]
 
+    for name in sorted(named):
+        for value in constants[name]:
+            if value.kind == "string":
+                yield from emit(value)
     for i, token in enumerate(found):
         following = found[i + 1] if i + 1 < len(found) else None
         if following is not None and following.text == ":" and token.kind in ("name", "string") \

@@ -30,12 +30,17 @@ MODEL_KEYWORDS = frozenset({
 POSITIONAL: dict[str, tuple[int, ...]] = {
     "from_pretrained": (0, 1), "SentenceTransformer": (0,), "CrossEncoder": (0,), "LLM": (0,),
     "GenerativeModel": (0,), "pipeline": (1,), "hf_hub_download": (0,), "snapshot_download": (0,),
-    "init_chat_model": (0,), "StaticEmbedding": (0,),
+    "init_chat_model": (0,), "StaticEmbedding": (0,), "LM": (0,),
     "SparseEncoder": (0,), "TextEmbedding": (0,), "HuggingFaceEmbedding": (0,),
 }
 _ENV_GETTERS = ("os.environ.get", "environ.get", "os.getenv", "getenv")
+#: a variable or attribute whose name says it holds a model (``MODEL_ID = ...``, ``self.model_name = ...``,
+#: a dataclass field ``base_model: str = ...``): assigning a string to it is a model position too
+MODEL_VARIABLE = re.compile(r"(?:\A|_)(?:model|model_id|model_name|model_repo|repo_id|base_model|"
+                            r"model_name_or_path|model_path_or_id)\Z", re.I)
 _KEYWORDS = "|".join(sorted(MODEL_KEYWORDS, key=len, reverse=True))
-_TRIGGER = re.compile(rf"""\b(?:{_KEYWORDS})\s*=(?!=)|["'](?:{_KEYWORDS})["']\s*:|\b(?:{"|".join(POSITIONAL)})\s*\(""")
+_TRIGGER = re.compile(rf"""\b(?:{_KEYWORDS})\s*=(?!=)|["'](?:{_KEYWORDS})["']\s*:|\b(?:{"|".join(POSITIONAL)})\s*\(|"""
+                      r"(?i:model)\w*\s*(?::[^=\n]*)?=(?!=)")
 _QUOTED = re.compile(r"""["']([^"'\s\\]{4,200})["']""")
 
 
@@ -110,6 +115,12 @@ class _Reader:
             for target in targets:
                 if isinstance(target, ast.Name):
                     self.constants.setdefault(target.id, []).extend(self.values(value))
+                named = target.id if isinstance(target, ast.Name) else \
+                    target.attr if isinstance(target, ast.Attribute) else ""
+                if MODEL_VARIABLE.search(named):
+                    for constant in self.values(value):
+                        self.positioned.add(id(constant))
+                        self.reference(constant, True)
         for call in calls:
             self.call(call)
         for mapping in dicts:

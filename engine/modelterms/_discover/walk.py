@@ -50,7 +50,7 @@ def reader_for(name: str) -> str | None:
     lowered = name.lower()
     if lowered in OWN_CONFIG:
         return None
-    if lowered == "dockerfile" or lowered.startswith(("dockerfile.", "containerfile")) or lowered == ".env":
+    if lowered == "dockerfile" or lowered.startswith(("dockerfile.", "containerfile", ".env")):
         return "shell"
     if lowered.endswith(".dockerfile"):
         return "shell"
