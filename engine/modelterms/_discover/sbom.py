@@ -109,7 +109,8 @@ def _spdx3_declared(graph: list[Any]) -> dict[str, str]:
     for e in graph:
         if isinstance(e, dict) and e.get("type") == "Relationship" and e.get("relationshipType") == \
                 "hasDeclaredLicense" and isinstance(e.get("from"), str):
-            targets = e.get("to") if isinstance(e.get("to"), list) else [e.get("to")]
+            to = e.get("to")
+            targets: list[Any] = to if isinstance(to, list) else [to]
             declared.setdefault(e["from"], []).extend(expressions[t] for t in targets if t in expressions)
     return {key: " AND ".join(values) for key, values in declared.items() if values}
 
