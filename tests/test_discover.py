@@ -413,3 +413,26 @@ def test_a_variable_named_for_a_model_is_a_model_position(tmp_path: Path, resolv
 ])
 def test_other_variables_are_not(tmp_path: Path, resolver: Resolver, name: str, text: str) -> None:
     assert _one(tmp_path, resolver, name, text) == []
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.sampled_from(
+    ["machine-learning-model", "code", "model", "CycloneDX", "ai_AIPackage", "acme/x-1", "gpt-4o", ""]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(
+        ["cells", "cell_type", "source", "bomFormat", "components", "type", "name", "group", "purl", "version",
+         "licenses", "license", "pedigree", "ancestors", "@graph", "@context", "model", "base_model"]),
+        inner, max_size=5), max_leaves=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=_JSON, name=st.sampled_from(["a.ipynb", "bom.cdx.json", "a.json", "a.yaml"]),
+       frame=st.sampled_from(["plain", "cyclonedx", "spdx", "notebook"]))
+def test_a_broken_or_hostile_document_never_crashes_the_scan(tmp_path_factory: pytest.TempPathFactory,
+                                                             resolver: Resolver, data: object, name: str,
+                                                             frame: str) -> None:
+    document = {"plain": data, "cyclonedx": {"bomFormat": "CycloneDX", "components": data},
+                "spdx": {"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": data},
+                "notebook": {"cells": data}}[frame]
+    root = tmp_path_factory.mktemp("hostile")
+    (root / name).write_text(json.dumps(document))  # JSON is YAML too
+    for reference in discover(root, resolver).references:  # never raises; whatever it finds is well formed
+        assert reference.path == name and reference.line >= 1

@@ -20,6 +20,7 @@ def _cell_lines(text: str) -> list[tuple[int, list[str]]]:
     """Each code cell's source lines with the notebook line of its first line (found in order; 1 if not found)."""
     data: Any = json.loads(text)
     cells = data.get("cells", []) if isinstance(data, dict) else []
+    cells = cells if isinstance(cells, list) else []
     out: list[tuple[int, list[str]]] = []
     offset = 0
     for cell in cells:
@@ -27,7 +28,11 @@ def _cell_lines(text: str) -> list[tuple[int, list[str]]]:
             out.append((0, []))
             continue
         source = cell.get("source", [])
-        lines = "".join(source).split("\n") if isinstance(source, list) else str(source).split("\n")
+        if isinstance(source, list):
+            source = [item for item in source if isinstance(item, str)]
+        elif not isinstance(source, str):
+            source = []
+        lines = "".join(source).split("\n") if isinstance(source, list) else source.split("\n")
         first = json.dumps(source[0] if isinstance(source, list) and source else lines[0], ensure_ascii=False)
         found = text.find(first, offset) if lines and lines[0] else -1
         if found < 0:

@@ -21,6 +21,11 @@ from .interface import Reference, SourceKind
 ML_MODEL = "machine-learning-model"
 
 
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    """The objects of a JSON list; anything else (a hostile or broken SBOM) holds none."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
 def is_cyclonedx(data: Any) -> bool:
     return isinstance(data, dict) and data.get("bomFormat") == "CycloneDX"
 
@@ -43,9 +48,7 @@ def purl_model(purl: str) -> tuple[str, str | None] | None:
 
 def _licenses(component: dict[str, Any]) -> str | None:
     names = []
-    for item in component.get("licenses") or ():
-        if not isinstance(item, dict):
-            continue
+    for item in _dicts(component.get("licenses")):
         if isinstance(item.get("expression"), str):
             names.append(item["expression"])
         license_ = item.get("license")
@@ -75,14 +78,14 @@ class _Lines:
 
 def cyclonedx_references(data: dict[str, Any], text: str, path: str) -> Iterator[Reference]:
     lines = _Lines(text)
-    pending: list[dict[str, Any]] = [c for c in data.get("components") or () if isinstance(c, dict)]
+    pending: list[dict[str, Any]] = _dicts(data.get("components"))
     if isinstance(data.get("metadata"), dict) and isinstance(data["metadata"].get("component"), dict):
         pending.insert(0, data["metadata"]["component"])
     while pending:
         component = pending.pop(0)
-        nested = [c for c in component.get("components") or () if isinstance(c, dict)]
-        pedigree = component.get("pedigree") if isinstance(component.get("pedigree"), dict) else {}
-        ancestors = [c for c in (pedigree or {}).get("ancestors") or () if isinstance(c, dict)]
+        nested = _dicts(component.get("components"))
+        pedigree = component.get("pedigree")
+        ancestors = _dicts(pedigree.get("ancestors")) if isinstance(pedigree, dict) else []
         pending[:0] = [*ancestors, *nested]
         if component.get("type") != ML_MODEL:
             continue
@@ -103,21 +106,22 @@ def cyclonedx_references(data: dict[str, Any], text: str, path: str) -> Iterator
 
 def _spdx3_declared(graph: list[Any]) -> dict[str, str]:
     """Element id -> its declared license expression, from ``hasDeclaredLicense`` relationships."""
-    expressions = {e.get("spdxId"): e["simplelicensing_licenseExpression"] for e in graph if isinstance(e, dict)
-                   and isinstance(e.get("simplelicensing_licenseExpression"), str)}
+    expressions = {str(e.get("spdxId")): e["simplelicensing_licenseExpression"] for e in graph
+                   if isinstance(e.get("simplelicensing_licenseExpression"), str)}
     declared: dict[str, list[str]] = {}
     for e in graph:
         if isinstance(e, dict) and e.get("type") == "Relationship" and e.get("relationshipType") == \
                 "hasDeclaredLicense" and isinstance(e.get("from"), str):
             to = e.get("to")
             targets: list[Any] = to if isinstance(to, list) else [to]
-            declared.setdefault(e["from"], []).extend(expressions[t] for t in targets if t in expressions)
+            declared.setdefault(e["from"], []).extend(expressions[t] for t in targets
+                                                      if isinstance(t, str) and t in expressions)
     return {key: " AND ".join(values) for key, values in declared.items() if values}
 
 
 def spdx3_references(data: dict[str, Any], text: str, path: str) -> Iterator[Reference]:
     lines = _Lines(text)
-    graph = [e for e in data.get("@graph") or () if isinstance(e, dict)]
+    graph = _dicts(data.get("@graph"))
     declared = _spdx3_declared(graph)
     for element in graph:
         if element.get("type") not in ("ai_AIPackage", "AIPackage"):
