@@ -293,3 +293,83 @@ def test_the_wheel_ships_the_example_policies(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for policy in POLICIES.glob("*.yaml"):
         assert f"modelterms/_bundled/policies/{policy.name}" in names
+
+
+# ----------------------------------------------------------------------------- 10, 11: SARIF rules, GitHub paths
+
+FIVE = [DEEPSEEK, LLAMA, GPT, "google/gemma-3-27b-it", CODESTRAL]
+
+
+def _rule_files() -> dict[str, dict]:
+    """Every bundled rule, read straight from rules/*.yaml."""
+    import yaml
+
+    rules = {}
+    for path in sorted((HERE.parent / "rules").glob("*.yaml")):
+        rules.update({rule["id"]: rule for rule in (yaml.safe_load(path.read_text("utf-8")) or {}).get("rules", [])})
+    return rules
+
+
+def _sarif_of_five(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
+    monkeypatch.chdir(tmp_path)
+    args = [a for model in FIVE for a in ("--model", model)]
+    code, out, err = run("check", "--no-config", *args, "--commercial", "--serves-third-parties", "--format", "sarif")
+    assert code == 1, err  # Codestral: the MNPL grants no commercial use
+    return json.loads(out)
+
+
+def test_sarif_levels_follow_what_a_finding_asks_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (sarif_run,) = _sarif_of_five(tmp_path, monkeypatch)["runs"]
+    rules = _rule_files()
+    levels = {}
+    for result in sarif_run["results"]:
+        rule = rules[result["ruleId"]]
+        # forbidden: error; a restricted finding that asks for a decision (no standing obligation): warning;
+        # a restricted finding that is an obligation to keep (the rule has `obligation:`): note.
+        expected = ("error" if rule["verdict"] == "forbidden" else "note" if rule.get("obligation") else "warning")
+        assert result["level"] == expected, result["ruleId"]
+        levels[result["level"]] = levels.get(result["level"], 0) + 1
+    assert levels.get("note", 0) > levels.get("warning", 0)  # most restricted findings are obligations
+
+
+def test_sarif_rules_carry_their_own_help(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (sarif_run,) = _sarif_of_five(tmp_path, monkeypatch)["runs"]
+    rules = _rule_files()
+    descriptors = sarif_run["tool"]["driver"]["rules"]
+    assert [d["id"] for d in descriptors] == sorted(d["id"] for d in descriptors)  # stable: by id, not by order met
+    cited: dict[str, set[str]] = {}
+    for result in sarif_run["results"]:
+        assert descriptors[result["ruleIndex"]]["id"] == result["ruleId"]
+        cited.setdefault(result["ruleId"], set()).add(result["properties"]["citation"])
+    for descriptor in descriptors:
+        description = " ".join(rules[descriptor["id"]]["description"].split())
+        assert " ".join(descriptor["fullDescription"]["text"].split()) == description
+        assert description in " ".join(descriptor["help"]["text"].split())
+        urls = cited[descriptor["id"]]
+        if len(urls) == 1:
+            assert descriptor["helpUri"] == next(iter(urls))
+        else:  # a generic rule that fired for several licenses links none of them
+            assert "helpUri" not in descriptor or descriptor["helpUri"] not in urls
+    assert len(cited["obligation-always-condition"]) > 1  # the issue's example: it fires for several licenses
+
+
+def test_sarif_results_have_distinct_fingerprints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (sarif_run,) = _sarif_of_five(tmp_path, monkeypatch)["runs"]
+    prints = [json.dumps(r["partialFingerprints"], sort_keys=True) for r in sarif_run["results"]]
+    assert len(prints) == len(set(prints))
+
+
+def test_annotations_and_sarif_name_files_from_the_repository_root(project: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    (project / "sub").mkdir()
+    monkeypatch.chdir(project / "sub")
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    code, out, _ = run("check", "--format", "github")
+    assert code == 1
+    files = {part.split("file=", 1)[1].split(",", 1)[0] for part in out.splitlines() if "file=" in part}
+    assert files == {"modelterms.yaml"}  # not /tmp/.../proj/modelterms.yaml
+    code, out, _ = run("check", "--format", "sarif")
+    (sarif_run,) = json.loads(out)["runs"]
+    uris = {loc["physicalLocation"]["artifactLocation"]["uri"] for r in sarif_run["results"] for loc in r["locations"]}
+    assert uris == {"modelterms.yaml"}
+    assert sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == project.resolve().as_uri() + "/"

@@ -60,6 +60,8 @@ class Report(NamedTuple):
     labels: Mapping[str, str] = {}
     #: rule id -> its description, for formats that describe their rules (SARIF)
     rule_descriptions: Mapping[str, str] = {}
+    #: ids of the rules whose findings are obligations to keep (the rule states an ``obligation``), not decisions
+    obligation_rules: frozenset[str] = frozenset()
     #: result id -> how ``scan`` mapped that model card (path, mapped_by, declared license, ...)
     cards: Mapping[str, Mapping[str, Any]] = {}
     #: result id -> where ``scan`` found that model in code, configs, notebooks or SBOMs

@@ -207,6 +207,7 @@ def report_for(setup: Setup, use_case: UseCase, assumed: tuple[str, ...], fail_o
     return Report(use_case, assumed, results, gate, setup.declarations,
                   setup.config.path if setup.config else None,
                   rule_descriptions=_rule_descriptions(setup.catalog), use_case_from=tuple(use_case_from),
+                  obligation_rules=_obligation_rules(setup.catalog),
                   model_use_cases=own)
 
 
@@ -268,6 +269,7 @@ def scan_report(paths: Sequence[str], catalog: Catalog, config: Config | None, u
     declarations = {m.card.label: (Declaration(m.card.label, None, m.card.path, m.card.line),) for m in mappings}
     return Report(use_case, assumed, results, gate, declarations, config.path if config else None,
                   rule_descriptions={**_rule_descriptions(catalog), **found.rule_descriptions},
+                  obligation_rules=_obligation_rules(catalog),
                   cards={m.card.label: m.to_dict() for m in mappings}, discovered=found.discovered,
                   notices=found.notices, use_case_from=tuple(use_case_from))
 
@@ -302,6 +304,10 @@ def _vanished(waiver: Waiver, roots: Sequence[str]) -> bool:
 def _label(path: FsPath) -> str:
     """A card's path as shown and as waivers name it: relative to the working directory when inside it."""
     return relative_to_cwd(path) or path.resolve().as_posix()
+
+
+def _obligation_rules(catalog: Catalog) -> frozenset[str]:
+    return frozenset(rule.id for rule in catalog.rules if rule.obligation)
 
 
 def _rule_descriptions(catalog: Catalog) -> dict[str, str]:

@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 from .._model import Verdict
-from .._paths import relative_to_cwd
 from .._report import Report
 from ._common import main_reasons, status
 
@@ -25,8 +24,32 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def repository_root() -> Path:
+    """Where annotation (and SARIF) paths start, as GitHub reads them: the repository's root, not the working folder.
+
+    ``$GITHUB_WORKSPACE`` when the working directory is inside it, else the nearest folder at or above the
+    working directory holding ``.git`` (or ``.hg``), else the working directory itself.
+    """
+    here = Path.cwd().resolve()
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        root = Path(workspace).resolve()
+        if root == here or root in here.parents:
+            return root
+    return next((folder for folder in (here, *here.parents)
+                 if (folder / ".git").exists() or (folder / ".hg").exists()), here)
+
+
+def repository_path(path: str) -> str | None:
+    """``path`` relative to the repository root, with forward slashes; None when it lies outside."""
+    try:
+        return Path(path).resolve().relative_to(repository_root()).as_posix()
+    except ValueError:
+        return None
+
+
 def _file(path: str) -> str:
-    return relative_to_cwd(path) or os.fspath(Path(path).resolve())
+    return repository_path(path) or os.fspath(Path(path).resolve())
 
 
 def _command(kind: str, message: str, title: str, file: str | None = None, line: int | None = None) -> str:

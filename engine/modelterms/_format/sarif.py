@@ -1,7 +1,10 @@
 """SARIF 2.1.0 for code-scanning UIs: each finding that needs attention points at the config line declaring the model
 (for ``scan``: at every line of code, config or SBOM where the model was found).
 
-Permitted findings are not results (they need no action). A waived finding is
+Levels are what code scanning should make of a finding: ``error`` for what is
+forbidden, ``warning`` for a restriction that asks for a decision, ``note`` for an
+obligation to keep. Each rule is described once, sorted by id, with its own
+description as help. Permitted findings are not results (they need no action). A waived finding is
 a result with an accepted external suppression, so dashboards show it as
 dismissed with its reason. Expired and stale waivers are results at the
 waiver's own line.
@@ -15,9 +18,9 @@ from typing import Any
 
 from .._config import Waiver
 from .._model import Finding, Result, Verdict
-from .._paths import relative_to_cwd
 from .._report import Report
 from ._common import clause, level
+from .github import repository_path, repository_root
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _WAIVER_RULES = {
@@ -27,7 +30,41 @@ _WAIVER_RULES = {
 
 
 def _uri(path: str) -> str:
-    return relative_to_cwd(path) or Path(path).resolve().as_uri()
+    """Relative to the repository root (``%SRCROOT%``), as code scanning resolves it; absolute when outside."""
+    return repository_path(path) or Path(path).resolve().as_uri()
+
+
+def _level(report: Report, finding: Finding) -> str:
+    """What GitHub code scanning should make of a finding: ``error`` for what is forbidden, ``warning`` for a
+    restriction that asks for a decision (a figure to state, a card to correct, a profile to review), ``note``
+    for an obligation to keep (the rule states an ``obligation``: attribution, a cap, a condition)."""
+    if finding.verdict == Verdict.RESTRICTED and finding.rule in report.obligation_rules:
+        return "note"
+    return level(finding.verdict)
+
+
+def _fingerprint(result: Result, finding: Finding) -> str:
+    citation = finding.citation
+    return f"{result.model}:{finding.rule}:{citation.license}:{citation.section}"
+
+
+def _descriptor(rule_id: str, description: str, cited: set[str], default_level: str) -> dict[str, Any]:
+    """A rule as code scanning lists it: its own description as help, and a helpUri only when every result
+    of the rule cites one and the same document (a generic rule that fired for several licenses links none)."""
+    text = " ".join(description.split()) or rule_id
+    descriptor: dict[str, Any] = {
+        "id": rule_id,
+        "name": "".join(part.capitalize() for part in rule_id.replace("_", "-").split("-")),
+        "shortDescription": {"text": text.split(". ")[0].rstrip(".") + "."},
+        "fullDescription": {"text": text},
+        "help": {"text": f"{text} Each result names the model, the license and the clause, and how to act on it.",
+                 "markdown": f"{text}\n\nEach result names the model, the license and the clause, and how to act on "
+                             "it. Rules are described in the modelterms README, \"Writing rules\"."},
+        "defaultConfiguration": {"level": default_level},
+    }
+    if len(cited) == 1:
+        descriptor["helpUri"] = next(iter(cited))
+    return descriptor
 
 
 def _location(file: str, line: int | None) -> dict[str, Any]:
@@ -41,20 +78,19 @@ def _location(file: str, line: int | None) -> dict[str, Any]:
     return {"physicalLocation": physical}
 
 
-def _finding_result(report: Report, result: Result, finding: Finding, rule_index: int) -> dict[str, Any]:
+def _finding_result(report: Report, result: Result, finding: Finding) -> dict[str, Any]:
     where = report.where(result)
     text = (f"{report.label(result)} ({result.license or 'no license in force'}): {finding.message} "
             f"[{clause(finding)}]" + (f" Used in: {where}." if where else "")
             + (f" Remedy: {finding.remedy}" if finding.remedy else ""))
     entry: dict[str, Any] = {
         "ruleId": finding.rule,
-        "ruleIndex": rule_index,
-        "level": level(finding.verdict),
+        "level": _level(report, finding),
         "message": {"text": text},
         "properties": {"model": result.model, "verdict": finding.verdict.value, "source": finding.source,
                        "license": finding.citation.license, "section": finding.citation.section,
                        "citation": finding.citation.url},
-        "partialFingerprints": {"modelterms/v1": f"{result.model}:{finding.rule}:{finding.citation.license}"},
+        "partialFingerprints": {"modelterms/v1": _fingerprint(result, finding)},
     }
     locations = report.locations(result)  # every place a scan found the model, else the config line declaring it
     if locations:
@@ -68,42 +104,46 @@ def _finding_result(report: Report, result: Result, finding: Finding, rule_index
     return entry
 
 
-def _waiver_result(rule: str, waiver: Waiver, rule_index: int, message: str) -> dict[str, Any]:
-    return {"ruleId": rule, "ruleIndex": rule_index, "level": "error" if rule == "waiver-expired" else "note",
-            "message": {"text": message}, "locations": [_location(waiver.file, waiver.line)]}
+def _waiver_result(rule: str, waiver: Waiver, message: str) -> dict[str, Any]:
+    return {"ruleId": rule, "level": "error" if rule == "waiver-expired" else "note",
+            "message": {"text": message}, "locations": [_location(waiver.file, waiver.line)],
+            "partialFingerprints": {"modelterms/v1": f"{rule}:{waiver.model}:{waiver.rule}:{waiver.line}"}}
 
 
 def render(report: Report, *, color: bool = False) -> str:
     from .. import __version__
 
-    rules: dict[str, dict[str, Any]] = {}
     results: list[dict[str, Any]] = []
-
-    def index_of(rule_id: str, description: str, help_uri: str | None = None) -> int:
-        if rule_id not in rules:
-            descriptor: dict[str, Any] = {"id": rule_id, "shortDescription": {"text": description or rule_id}}
-            if help_uri:
-                descriptor["helpUri"] = help_uri
-            rules[rule_id] = descriptor
-        return list(rules).index(rule_id)
-
+    cited: dict[str, set[str]] = {}
+    levels: dict[str, str] = {}
     for result in report.results:
         for finding in result.findings:
             if finding.verdict == Verdict.PERMITTED:
                 continue
-            index = index_of(finding.rule, report.rule_descriptions.get(finding.rule, ""), finding.citation.url)
-            results.append(_finding_result(report, result, finding, index))
+            results.append(_finding_result(report, result, finding))
+            cited.setdefault(finding.rule, set()).add(finding.citation.url)
+            levels[finding.rule] = _level(report, finding)
     gate = report.gate
     for _, waiver in gate.expired:
-        results.append(_waiver_result("waiver-expired", waiver, index_of("waiver-expired", _WAIVER_RULES[
-            "waiver-expired"]), f"The waiver for {waiver.model} ({waiver.rule}) expired on {waiver.expires}."))
+        results.append(_waiver_result("waiver-expired", waiver,
+                                      f"The waiver for {waiver.model} ({waiver.rule}) expired on {waiver.expires}."))
     for waiver in gate.stale:
-        results.append(_waiver_result("waiver-stale", waiver, index_of("waiver-stale", _WAIVER_RULES[
-            "waiver-stale"]), f"The waiver for {waiver.model} ({waiver.rule}) matches no finding."))
+        results.append(_waiver_result("waiver-stale", waiver,
+                                      f"The waiver for {waiver.model} ({waiver.rule}) matches no finding."))
+    for rule_id in _WAIVER_RULES:
+        if any(entry["ruleId"] == rule_id for entry in results):
+            cited[rule_id] = set()
+            levels[rule_id] = "error" if rule_id == "waiver-expired" else "note"
+    descriptions = {**report.rule_descriptions, **_WAIVER_RULES}
+    rule_ids = sorted(cited)  # by id, so that the list (and every ruleIndex) does not depend on the order met
+    rules = [_descriptor(rule_id, descriptions.get(rule_id, ""), cited[rule_id], levels[rule_id])
+             for rule_id in rule_ids]
+    for entry in results:
+        entry["ruleIndex"] = rule_ids.index(entry["ruleId"])
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "modelterms", "version": __version__, "semanticVersion": __version__,
-                            "rules": list(rules.values())}},
-        "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().resolve().as_uri() + "/"}},
+                            "rules": rules}},
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": repository_root().as_uri() + "/"}},
         "results": results,
         "properties": {"passed": gate.passed, "fail_on": gate.fail_on, "as_of": report.use_case.as_of},
     }
