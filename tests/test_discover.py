@@ -436,3 +436,15 @@ def test_a_broken_or_hostile_document_never_crashes_the_scan(tmp_path_factory: p
     (root / name).write_text(json.dumps(document))  # JSON is YAML too
     for reference in discover(root, resolver).references:  # never raises; whatever it finds is well formed
         assert reference.path == name and reference.line >= 1
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("ci.yaml", "jobs:\n  test:\n    name: runs phi-4 and gpt-4o nightly\n"),
+    ("run.sh", 'echo "now serving gpt-4o and phi-4"\n'),
+])
+def test_a_catalog_name_inside_prose_is_not_a_reference(tmp_path: Path, resolver: Resolver, name: str,
+                                                        text: str) -> None:
+    assert _one(tmp_path, resolver, name, text) == []
+    (tmp_path / name).write_text(text.replace("runs phi-4 and gpt-4o nightly", "gpt-4o")
+                                 .replace('"now serving gpt-4o and phi-4"', "gpt-4o"))
+    assert [r.name for r in discover(tmp_path, resolver).references] == ["gpt-4o"]  # the literal alone: found

@@ -73,7 +73,8 @@ def _read(source: SourceFile, resolver: Resolver, notices: list[Notice]) -> list
         if source.reader == "shell":
             return list(shell.references(text, path))
         if source.reader == "yaml":
-            return [*config.yaml_references(text, path), *shell.references(text, path, SourceKind.CONFIG)]
+            return [*config.yaml_references(text, path),
+                    *shell.references(text, path, SourceKind.CONFIG, anywhere=False)]
         if source.reader == "toml":
             return list(config.toml_references(text, path, resolver.known_literal))
         data = json.loads(text)

@@ -26,23 +26,23 @@ _WORD = re.compile(r"""'([^'\n]*)'|"((?:\\.|[^"\\\n])*)"|([^\s'"=,\[\]]+)|(=)"""
 _COMMENT = re.compile(r"(?:^|(?<=\s))#.*$", re.M)
 
 
-def words(text: str) -> list[tuple[str, int]]:
-    """Each word of the text with its line: quotes removed, ``=``, ``,`` and brackets as separators
-    (``--model=ID``, ``["--model", "ID"]``), a YAML list dash dropped, comments dropped. A YAML key keeps
-    its colon (``MODEL_ID:``)."""
-    out: list[tuple[str, int]] = []
+def words(text: str) -> list[tuple[str, int, bool]]:
+    """Each word of the text with its line, and whether it came from inside a quoted phrase: quotes removed,
+    ``=``, ``,`` and brackets as separators (``--model=ID``, ``["--model", "ID"]``), a YAML list dash dropped,
+    comments dropped. A YAML key keeps its colon (``MODEL_ID:``)."""
+    out: list[tuple[str, int, bool]] = []
     for number, line in enumerate(text.split("\n"), 1):
         line = _COMMENT.sub("", line) if "#" in line else line
         for match in _WORD.finditer(line):
             word = next((group for group in match.groups() if group is not None), "")
             if match.group(3) is None and match.group(4) is None and any(c.isspace() for c in word):
-                out += [(inner, number) for inner, _ in words(word)]  # sh -c "ollama pull ID && ..."
+                out += [(inner, number, True) for inner, _, _ in words(word)]  # sh -c "ollama pull ID && ..."
             elif word not in ("-", "\\", "&&", "||", ";", "|"):
-                out.append((word, number))
+                out.append((word, number, False))
     return out
 
 
-def _target(found: list[tuple[str, int]], i: int) -> int | None:
+def _target(found: list[tuple[str, int, bool]], i: int) -> int | None:
     """The index of the word that ``found[i]`` puts in a model position, if it puts one there."""
     word = found[i][0]
     before = found[i - 1][0] if i else ""
@@ -61,15 +61,21 @@ def _target(found: list[tuple[str, int]], i: int) -> int | None:
     return None
 
 
-def references(text: str, path: str, kind: SourceKind = SourceKind.SHELL) -> Iterator[Reference]:
+def references(text: str, path: str, kind: SourceKind = SourceKind.SHELL, *,
+               anywhere: bool = True) -> Iterator[Reference]:
+    """``anywhere``: also report each other word outside a model position (not for YAML, whose values the config
+    reader reports whole). A word of a quoted phrase (``echo "runs phi-4 nightly"``) is prose there, never
+    reported outside a model position."""
     found = words(text)
     positioned: set[int] = set()
     for i in range(len(found)):
         target = _target(found, i)
         if target is not None and target < len(found) and found[target][0] not in ("=", ""):
             positioned.add(target)
-            value, line = found[target]
+            value, line, _ = found[target]
             yield Reference(value, path, line, kind, in_model_position=True)
-    for i, (word, line) in enumerate(found):
-        if i not in positioned and word != "=":
+    if not anywhere:
+        return
+    for i, (word, line, inner) in enumerate(found):
+        if i not in positioned and word != "=" and not inner:
             yield Reference(word.rstrip(":"), path, line, kind)
