@@ -448,3 +448,10 @@ def test_a_catalog_name_inside_prose_is_not_a_reference(tmp_path: Path, resolver
     (tmp_path / name).write_text(text.replace("runs phi-4 and gpt-4o nightly", "gpt-4o")
                                  .replace('"now serving gpt-4o and phi-4"', "gpt-4o"))
     assert [r.name for r in discover(tmp_path, resolver).references] == ["gpt-4o"]  # the literal alone: found
+
+
+def test_a_revision_pin_is_kept_when_the_same_literal_is_met_twice(tmp_path: Path, resolver: Resolver) -> None:
+    (tmp_path / "a.py").write_text('MODEL = "acme/pinned-7"\nREV = "r42"\ntok = AutoTokenizer.from_pretrained(MODEL)\n'
+                                   "m = AutoModel.from_pretrained(MODEL, revision=REV)\n")
+    (found,) = discover(tmp_path, resolver).references
+    assert (found.name, found.line, found.revision) == ("acme/pinned-7", 1, "r42")

@@ -40,8 +40,11 @@ def discover(root: Path, resolver: Resolver) -> Discovery:
         for reference in _read(source, resolver, notices):
             if select(reference, resolver):
                 key = (reference.name.lower(), reference.path, reference.line)
-                if key not in kept or (reference.in_model_position and not kept[key].in_model_position):
-                    kept[key] = reference
+                old = kept.get(key)
+                if old is None or (reference.in_model_position and not old.in_model_position):
+                    kept[key] = reference._replace(revision=reference.revision or (old and old.revision))
+                elif reference.revision and not old.revision:
+                    kept[key] = old._replace(revision=reference.revision)
     ordered = sorted(kept.values(), key=lambda r: (r.path, r.line, r.name.lower()))
     return Discovery(tuple(ordered), tuple(notices))
 

@@ -135,8 +135,8 @@ class _Reader:
 
     def call(self, node: ast.Call) -> None:
         callee = _dotted(node.func).rsplit(".", 1)[-1]
-        revision = next((k.value.value for k in node.keywords if k.arg == "revision"
-                         and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)), None)
+        pins = [constant.value for k in node.keywords if k.arg == "revision" for constant in self.values(k.value)]
+        revision = str(pins[0]) if pins else None
         arguments: list[ast.expr] = [k.value for k in node.keywords if k.arg in MODEL_KEYWORDS]
         indexes = POSITIONAL.get(callee, ())
         arguments += [node.args[i] for i in indexes if i < len(node.args)]
