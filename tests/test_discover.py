@@ -455,3 +455,13 @@ def test_a_revision_pin_is_kept_when_the_same_literal_is_met_twice(tmp_path: Pat
                                    "m = AutoModel.from_pretrained(MODEL, revision=REV)\n")
     (found,) = discover(tmp_path, resolver).references
     assert (found.name, found.line, found.revision) == ("acme/pinned-7", 1, "r42")
+
+
+def test_the_library_discovers_what_scan_does() -> None:
+    from modelterms import Catalog as PublicCatalog
+    from modelterms import SourceKind as PublicKind
+    from modelterms import discover_models
+
+    found = discover_models(APP, PublicCatalog.load())
+    assert ("Xenova/all-MiniLM-L6-v2", "web/src/client.ts", 21, PublicKind.JAVASCRIPT) in {
+        (r.name, r.path, r.line, r.kind) for r in found.references}

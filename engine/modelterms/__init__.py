@@ -14,6 +14,7 @@ from __future__ import annotations
 from ._catalog import Catalog
 from ._compare import Cell, Comparison, Dimension, Row, compare, select_models
 from ._diff import Difference, TermDifference, diff, diff_documents, history
+from ._discover import Discovery, Reference, SourceKind, discover_models
 from ._explain import Alternative, Change, ChangeKind, Explanation, Explanations, Remedy, explain
 from ._errors import EvaluationError, InputError, ModelTermsError, Problem, UnknownModelError
 from ._lineage import Evidence, Hop, Resolution, resolve
@@ -32,15 +33,19 @@ __all__ = [
     "Comparison",
     "Difference",
     "Dimension",
+    "Discovery",
     "Explanation",
     "Explanations",
     "Purpose",
     "Remedy",
+    "Reference",
     "Row",
+    "SourceKind",
     "TermDifference",
     "compare",
     "diff",
     "diff_documents",
+    "discover_models",
     "explain",
     "history",
     "purposes",

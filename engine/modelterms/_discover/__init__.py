@@ -18,18 +18,31 @@ import json
 from pathlib import Path
 from typing import NamedTuple
 
+from .._catalog import Catalog
 from .interface import Notice, Reference, SourceKind
 from .names import is_decoy, plausible_model_name
 from .resolve import Resolver
 from .walk import SourceFile, read_source, source_files
 
-__all__ = ["Discovery", "Notice", "Reference", "Resolver", "SourceKind", "discover", "select"]
+__all__ = ["Discovery", "Notice", "Reference", "Resolver", "SourceKind", "discover", "discover_models", "select"]
 
 
 class Discovery(NamedTuple):
     references: tuple[Reference, ...]
     """The references that count, in file and line order, one per name, file and line."""
     notices: tuple[Notice, ...]
+
+
+def discover_models(path: str | Path, catalog: Catalog) -> Discovery:
+    """The model references under ``path`` (a folder or one file) that count, for ``catalog``.
+
+    The library's entry point: what ``modelterms scan`` reads besides model cards. Each reference names the
+    file (relative to ``path``) and line; an unknown name is kept when it stands where a model goes.
+
+        >>> from modelterms import Catalog, discover_models
+        >>> found = discover_models("src", Catalog.load())  # doctest: +SKIP
+    """
+    return discover(Path(path), Resolver(catalog))
 
 
 def discover(root: Path, resolver: Resolver) -> Discovery:

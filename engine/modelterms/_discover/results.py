@@ -35,7 +35,11 @@ class Found(NamedTuple):
     names: dict[str, set[str]]
     #: what the walk passed over, for stderr
     notices: tuple[str, ...] = ()
-    rule_descriptions: dict[str, str] = {UNKNOWN_REFERENCE: UNKNOWN_REFERENCE_DESCRIPTION}  # noqa: RUF012
+
+    @property
+    def rule_descriptions(self) -> dict[str, str]:
+        """The built-in finding's description, for formats that describe their rules (SARIF)."""
+        return {UNKNOWN_REFERENCE: UNKNOWN_REFERENCE_DESCRIPTION}
 
 
 def hub_purl(entry: ModelEntry) -> str | None:
