@@ -348,7 +348,8 @@ def check(models: tuple[str, ...], batch_file: str | None, card_files: tuple[str
         from ._batch import run_batch
         from ._yaml import Document
 
-        if output_format not in ("table", "json") or options["use_case_file"]:
+        given = click.get_current_context().get_parameter_source("output_format")
+        if (output_format != "json" and given != click.core.ParameterSource.DEFAULT) or options["use_case_file"]:
             raise click.UsageError("--batch reads its use cases from the file and writes JSON Lines: "
                                    "leave out --use-case, and --format other than json")
         def per_line(line: Document) -> tuple[Any, tuple[str, ...]]:
