@@ -373,3 +373,51 @@ def test_annotations_and_sarif_name_files_from_the_repository_root(project: Path
     uris = {loc["physicalLocation"]["artifactLocation"]["uri"] for r in sarif_run["results"] for loc in r["locations"]}
     assert uris == {"modelterms.yaml"}
     assert sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == project.resolve().as_uri() + "/"
+
+
+# ----------------------------------------------------------------------------- 12: batch output
+
+
+@pytest.mark.parametrize("fmt", ["table", "sarif"])
+def test_batch_refuses_a_format_it_does_not_write(project: Path, fmt: str) -> None:
+    (project / "cases.jsonl").write_text('{"commercial": true}\n', "utf-8")
+    code, out, err = run("check", "--model", DEEPSEEK, "--batch", "cases.jsonl", "--format", fmt)
+    assert code == 2 and out == "" and "JSON Lines" in err
+
+
+def test_batch_without_a_format_writes_json_lines(project: Path) -> None:
+    (project / "cases.jsonl").write_text('{"commercial": true}\n', "utf-8")
+    code, out, _ = run("check", "--model", DEEPSEEK, "--batch", "cases.jsonl")
+    assert code == 0 and json.loads(out)["line"] == 1
+
+
+def test_batch_errors_start_their_own_line_under_the_progress_bar(project: Path) -> None:
+    """On a terminal the bar redraws itself with a carriage return; an error must clear it, not append to it."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    lines = ['{"commercial": true}'] * 200 + ['{"commercial": "yes"}'] + ['{"commercial": true}'] * 200
+    (project / "cases.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "modelterms", "check", "--model", DEEPSEEK, "--batch",
+                                "cases.jsonl", "-o", "out.jsonl"], cwd=project, stdin=subprocess.DEVNULL,
+                               stdout=secondary, stderr=secondary)
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert process.wait(timeout=300) == 2
+    os.close(primary)
+    text = b"".join(chunks).decode("utf-8", "replace")
+    assert "checking" in text  # the bar was shown
+    (at,) = [index for index in range(len(text)) if text.startswith("error:", index)]
+    before = text[:at]
+    assert before.endswith(("\n", "\r\x1b[K", "\r\x1b[2K")), repr(before[-80:])

@@ -154,16 +154,21 @@ def run_batch(path: str, setup: Setup, build: UseCaseBuilder, fail_on: str, outp
         for number, raw, consumed in itertools.chain([first] if first else [], lines):
             document, problems = _document(path, number, raw)
             if document is not None or problems:
-                bad_line, failed_line = _one(number, document, problems, setup, build, fail_on, sink)
+                bad_line, failed_line = _one(number, document, problems, setup, build, fail_on, sink,
+                                             "" if progress.hidden else _CLEAR_LINE)
                 bad, failed = bad or bad_line, failed or failed_line
             progress.update(consumed - progress.pos)
         progress.update(max(size, 1) - progress.pos)
     return 2 if bad else 1 if failed else 0
 
 
+#: Back to the start of the terminal line and erase it: the progress bar is redrawn below an error, not beside it.
+_CLEAR_LINE = "\r\x1b[K"
+
+
 def _one(number: int, document: Document | None, problems: list[Problem], setup: Setup, build: UseCaseBuilder,
-         fail_on: str, sink: IO[str]) -> tuple[bool, bool]:
-    """Evaluate one line; ``(bad, failed)``."""
+         fail_on: str, sink: IO[str], clear: str = "") -> tuple[bool, bool]:
+    """Evaluate one line; ``(bad, failed)``. ``clear`` is written before each error (the progress bar's line)."""
     failed = False
     if document is not None:
         try:
@@ -175,7 +180,7 @@ def _one(number: int, document: Document | None, problems: list[Problem], setup:
             failed = not report.gate.passed
             _write({"line": number, **report.to_dict()}, sink)
     for problem in problems:
-        click.echo(f"error: {problem.render()}", err=True)
+        click.echo(f"{clear}error: {problem.render()}", err=True)
     if problems:
         _write({"line": number, "error": [problem.render() for problem in problems]}, sink)
     return bool(problems), failed
