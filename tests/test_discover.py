@@ -465,3 +465,18 @@ def test_the_library_discovers_what_scan_does() -> None:
     found = discover_models(APP, PublicCatalog.load())
     assert ("Xenova/all-MiniLM-L6-v2", "web/src/client.ts", 21, PublicKind.JAVASCRIPT) in {
         (r.name, r.path, r.line, r.kind) for r in found.references}
+
+
+def test_a_toml_comment_does_not_move_the_line(tmp_path: Path, resolver: Resolver) -> None:
+    text = '# model = "acme/toml-8" was the old one\n[a]\nx = 1  # model = "acme/toml-8"\nmodel = "acme/toml-8"\n'
+    assert _one(tmp_path, resolver, "a.toml", text) == [("acme/toml-8", 4, SourceKind.CONFIG)]
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("a.ts", 'const r = await generateText({\n  model: anthropic("acme/vercel-9"),\n  prompt: "hi" });\n'),
+    ("a.py", 'import os\nos.environ.setdefault("MODEL", "acme/vercel-9")\nLLM(os.environ.setdefault("M", '
+             '"acme/vercel-9"))\n'),
+])
+def test_more_sdk_positions(tmp_path: Path, resolver: Resolver, name: str, text: str) -> None:
+    assert {(n, ln) for n, ln, _ in _one(tmp_path, resolver, name, text)} == {("acme/vercel-9", 2 if name ==
+                                                                                "a.ts" else 3)}

@@ -77,11 +77,18 @@ def _strings(data: Any, position: bool = False) -> Iterator[tuple[str, str | Non
 class _Lines:
     """Line numbers of values in the text they were parsed from, found by searching for them in order."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, comments: bool = False) -> None:
         self.text = text
+        self.comments = comments  # TOML: a match after a ``#`` on its line is in a comment, not the value
         self.starts = [0]
         self.starts += [m.end() for m in re.finditer("\n", text)]
         self.after: dict[tuple[str, str | None], int] = {}  # the same value twice: the second is found after the first
+
+    def _commented(self, offset: int) -> bool:
+        if not self.comments:
+            return False
+        start = self.text.rfind("\n", 0, offset) + 1
+        return "#" in self.text[start:offset]
 
     def line_of(self, offset: int) -> int:
         import bisect
@@ -95,12 +102,14 @@ class _Lines:
             if key is not None:
                 for spelling in spellings:
                     pattern = rf"""["']?{re.escape(key)}["']?\s*[:=]\s*(?:\[[^\]]*?)?{re.escape(spelling)}"""
-                    match = re.compile(pattern).search(self.text, begin)
-                    if match:
-                        self.after[(value, key)] = match.end()
-                        return self.line_of(match.end() - 1)
+                    for match in re.compile(pattern).finditer(self.text, begin):
+                        if not self._commented(match.start()):
+                            self.after[(value, key)] = match.end()
+                            return self.line_of(match.end() - 1)
             for spelling in spellings:
                 offset = self.text.find(spelling, begin)
+                while offset >= 0 and self._commented(offset):
+                    offset = self.text.find(spelling, offset + 1)
                 if offset >= 0:
                     self.after[(value, key)] = offset + len(spelling)
                     return self.line_of(offset)
@@ -111,7 +120,7 @@ def parsed_references(data: Any, text: str, path: str, wanted: Callable[[str], b
                       quotes: tuple[str, ...] = ()) -> Iterator[Reference]:
     """References in parsed JSON or TOML; ``wanted`` says which strings outside a model position are worth a
     line search (the catalog's exact names), so a large file costs one walk, not one search per string."""
-    lines = _Lines(text)
+    lines = _Lines(text, comments=bool(quotes))
     for value, key, position in _strings(data):
         if 0 < len(value) <= 200 and (position or wanted(value)):
             yield Reference(value, path, lines.find(value, key if position else None, quotes), SourceKind.CONFIG,

@@ -22,7 +22,10 @@ from .python import MODEL_VARIABLE
 
 MODEL_KEYS = frozenset({"model", "modelName", "model_name", "modelId", "model_id", "repoId", "repo_id",
                         "baseModel", "base_model", "embeddingModel", "modelPath"})
-_CALLS = {"pipeline": (1,), "from_pretrained": (0,), "SentenceTransformer": (0,)}
+#: callee -> the positional arguments that name a model: transformers.js, and the Vercel AI SDK's provider functions
+#: (``generateText({ model: openai("gpt-4o") })``)
+_CALLS = {"pipeline": (1,), "from_pretrained": (0,), "SentenceTransformer": (0,), "openai": (0,), "anthropic": (0,),
+          "google": (0,), "mistral": (0,), "cohere": (0,), "createOpenAI": (), "azure": (0,), "vertex": (0,)}
 _TOKEN = re.compile(r"""
     (?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))
   | (?P<string>"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\$]|\$(?!\{))*`)
@@ -85,7 +88,7 @@ def references(text: str, path: str) -> Iterator[Reference]:
                 and token.text in MODEL_KEYS and (i == 0 or found[i - 1].text in ("{", ",")):
             for value in resolve(_expression(found, i + 2)):
                 yield from emit(value)
-        elif token.kind == "name" and following is not None and following.text == "(" and token.text in _CALLS:
+        elif token.kind == "name" and following is not None and following.text == "(" and _CALLS.get(token.text):
             arguments = _arguments(found, i + 2)
             for index in _CALLS[token.text]:
                 if index < len(arguments):

@@ -33,7 +33,7 @@ POSITIONAL: dict[str, tuple[int, ...]] = {
     "init_chat_model": (0,), "StaticEmbedding": (0,), "LM": (0,),
     "SparseEncoder": (0,), "TextEmbedding": (0,), "HuggingFaceEmbedding": (0,),
 }
-_ENV_GETTERS = ("os.environ.get", "environ.get", "os.getenv", "getenv")
+_ENV_GETTERS = ("os.environ.get", "environ.get", "os.getenv", "getenv", "os.environ.setdefault", "environ.setdefault")
 #: a variable or attribute whose name says it holds a model (``MODEL_ID = ...``, ``self.model_name = ...``,
 #: a dataclass field ``base_model: str = ...``): assigning a string to it is a model position too
 MODEL_VARIABLE = re.compile(r"(?:\A|_)(?:model|model_id|model_name|model_repo|repo_id|base_model|"
