@@ -66,7 +66,7 @@ class Verdicts(HTMLParser):
         self.tags.append(tag)
         if tag == "section":
             self.section = found.get("id") or ""
-        if tag == "tr":
+        if tag in ("tr", "h3", "li"):  # a matrix row, an explanation's heading, a "permitted as asked" item
             self._model = None
         if tag == "span" and self._badge:
             self._badge += 1
@@ -230,3 +230,23 @@ def test_verdict_filter_applies_to_html(tmp_path: Path) -> None:
             "--verdict", "forbidden", "--format", "html", "-o", str(out)]
     assert CliRunner().invoke(main, args).exit_code == 1
     assert parse(out.read_text(encoding="utf-8")).rows == {"openai/gpt-4o": "✖ forbidden"}
+
+
+def test_compare_and_explain_pages_render_every_verdict(tmp_path: Path) -> None:
+    use = ["--commercial", "--self-hosted", "--as-of", "2026-11-23", "--no-config"]
+    pages = {}
+    for command in ("compare", "explain"):
+        result = CliRunner().invoke(main, [command, *EXPECTED, *use, "--format", "html"])
+        assert result.exit_code == 0, result.output
+        pages[command] = tmp_path / f"{command}.html"
+        pages[command].write_text(result.stdout, encoding="utf-8")
+    compared = chromium(pages["compare"], tmp_path, "--dump-dom")
+    assert console_errors(compared.stderr) == []
+    symbols = {"permitted": "✔", "restricted": "▲", "forbidden": "✖"}
+    assert parse(compared.stdout).rows == {m: f"{symbols[v]} {v}" for m, v in EXPECTED.items()}
+    explained = chromium(pages["explain"], tmp_path, "--dump-dom")
+    assert console_errors(explained.stderr) == []
+    page = parse(explained.stdout)
+    # each model asked about under its heading (the permitted one listed as such); alternatives follow
+    assert {m: page.rows.get(m) for m in EXPECTED} == {m: f"{symbols[v]} {v}" for m, v in EXPECTED.items()}
+    assert "do not host it yourself" in " ".join(page.text)  # gpt-4o: only giving up self-hosting helps

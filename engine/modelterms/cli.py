@@ -571,7 +571,7 @@ def _selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.argument("names", nargs=-1)
 @_use_case_options
 @_selection_options
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown", "csv"]),
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown", "csv", "html"]),
               default="table", show_default=True)
 @_catalog_options
 @_guard
@@ -589,7 +589,13 @@ def compare(names: tuple[str, ...], family: tuple[str, ...], vendor: tuple[str, 
     catalog = _load_catalog(license_dirs, rule_files)
     chosen = _chosen_models(names, family, vendor, config, catalog, default_all=False)
     use_case, _ = _use_case(options, config.use_case_document if config else None)
-    click.echo(render(run_compare(catalog, use_case, chosen), output_format), nl=False)
+    comparison = run_compare(catalog, use_case, chosen)
+    if output_format == "html":  # one self-contained page (_format/html.py)
+        from ._format.html import render_comparison
+
+        click.echo(render_comparison(comparison), nl=False)
+        return
+    click.echo(render(comparison, output_format), nl=False)
 
 
 @main.command()
@@ -598,7 +604,7 @@ def compare(names: tuple[str, ...], family: tuple[str, ...], vendor: tuple[str, 
 @_selection_options
 @click.option("--alternatives", default=5, show_default=True, type=click.IntRange(min=0),
               help="How many other models to name for each answer.")
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown"]),
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown", "html"]),
               default="table", show_default=True)
 @_catalog_options
 @_guard
@@ -618,7 +624,13 @@ def explain(names: tuple[str, ...], family: tuple[str, ...], vendor: tuple[str, 
     catalog = _load_catalog(license_dirs, rule_files)
     chosen = _chosen_models(names, family, vendor, config, catalog, default_all=True)
     use_case, _ = _use_case(options, config.use_case_document if config else None)
-    click.echo(render(run_explain(catalog, use_case, chosen, alternatives=alternatives), output_format), nl=False)
+    explanations = run_explain(catalog, use_case, chosen, alternatives=alternatives)
+    if output_format == "html":  # one self-contained page (_format/html.py)
+        from ._format.html import render_explanations
+
+        click.echo(render_explanations(explanations), nl=False)
+        return
+    click.echo(render(explanations, output_format), nl=False)
 
 
 @main.command()

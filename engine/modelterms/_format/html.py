@@ -41,7 +41,7 @@ th{background:#f6f8fa}code{font-size:.92em;overflow-wrap:anywhere}
 td.v-permitted,td.v-restricted,td.v-forbidden{border-radius:0;display:table-cell}
 .meta{color:#57606a}.fail{color:#8b0d16;font-weight:700}.pass{color:#0a5d26;font-weight:700}
 li{margin:.2rem 0}.remedy{color:#0b4f8a}.cite a{overflow-wrap:anywhere}
-.undeclared{opacity:.75;font-style:italic}
+.undeclared{opacity:.75;font-style:italic}.wide{overflow-x:auto}
 """
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'"
 
@@ -174,15 +174,16 @@ def render_comparison(comparison: Comparison) -> str:
             figure = f"<br>{_e(_readable.readable(cell.figure))}" if cell.figure else ""
             cited = " ".join(citation(f) for f in cell.findings[:3])
             kind = "" if cell.declared else " undeclared"
-            note = "" if cell.declared else '<br><span class="meta">(not asked: what would apply)</span>'
+            note = "" if cell.declared else '<br><span class="meta">(not asked)</span>'
             cells.append(f'<td class="v-{cell.verdict.value}{kind}">{verdict_badge(cell.verdict)}{figure}'
                          f"{note}{'<br>' + cited if cited else ''}</td>")
         rows.append(f"<tr><td><code>{_e(row.model)}</code><br><span class=meta>{_e(', '.join(row.licenses))}"
                     f'</span></td><td class="v-{row.verdict.value}">{verdict_badge(row.verdict)}</td>'
                     f"{''.join(cells)}</tr>")
-    table = (f'<section id="verdicts"><h2>Comparison</h2><table><thead><tr><th scope=col>model</th>'
-             f"<th scope=col>overall</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-             f"{_legend()}</section>")
+    table = (f'<section id="verdicts"><h2>Comparison</h2><div class="wide"><table><thead><tr>'
+             f"<th scope=col>model</th><th scope=col>overall</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
+             f'</table></div>{_legend()}<p class="meta">(not asked): the use case does not include this; the cell '
+             "shows what would apply if it did.</p></section>")
     details = [result_section(row.result) for row in comparison.rows]
     body = [table, use_case_section(comparison.use_case),
             '<section id="details"><h2>Findings and obligations</h2>', *details, "</section>"]
@@ -198,7 +199,7 @@ def render_explanations(explanations: Explanations) -> str:
         because = "".join(f"<li>{_e(_readable.message(f))} {citation(f)}</li>" for f in item.blocking)
         changes = []
         for remedy in item.remedies:
-            words = " + ".join(_e(change.label) for change in remedy.changes)
+            words = " + ".join(_e(_readable.readable(change.label)) for change in remedy.changes)
             cites = " ".join(dict.fromkeys(citation(f) for f in remedy.removes))
             kind = " (gives up part of the use case)" if remedy.gives_up else ""
             changes.append(f"<li>{words} → {verdict_badge(remedy.verdict)}{_e(kind)} {cites}</li>")
@@ -208,12 +209,12 @@ def render_explanations(explanations: Explanations) -> str:
         alternatives = ", ".join(f"<code>{_e(alt.model)}</code> {verdict_badge(alt.verdict)}"
                                  for alt in item.alternatives)
         sections.append(
-            f"<section><h3><code>{_e(result.model)}</code> {verdict_badge(result.verdict)}</h3>"
+            f"<article><h3><code>{_e(result.model)}</code> {verdict_badge(result.verdict)}</h3>"
             f'<p class="meta">{_e(", ".join(result.licenses) or "no license in force")}</p>'
             f"<h4>Because</h4><ul>{because or '<li>-</li>'}</ul>"
             f"<h4>Smallest changes</h4><ul>{''.join(changes) or '<li>none</li>'}</ul>"
             f"<h4>Other models for the unchanged use case ({item.alternatives_total} in all)</h4>"
-            f"<p>{alternatives or 'none of the same modalities'}</p></section>")
+            f"<p>{alternatives or 'none of the same modalities'}</p></article>")
     permitted = "".join(f"<li><code>{_e(model)}</code> {verdict_badge(Verdict.PERMITTED)}</li>"
                         for model in explanations.permitted)
     body = [f'<section id="verdicts"><h2>Explanations</h2>{"".join(sections) or "<p>Nothing to explain.</p>"}'
