@@ -19,12 +19,12 @@ permitted or restricted for the unchanged use case.
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 import enum
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._catalog import Catalog
 from ._compare import ACTIVITIES, short_number, territory_label
@@ -66,6 +66,8 @@ class Change:
     value: Any
     """For a figure or the domicile, the value evaluated; for a purpose, the tag dropped; for a territory, the codes."""
     label: str
+    documents: frozenset[str] = frozenset()
+    """The license documents whose terms suggest the change (a cap, a territory clause); empty: any."""
 
     @property
     def gives_up(self) -> bool:
@@ -181,31 +183,37 @@ def candidates(catalog: Catalog, use: UseCase, models: Sequence[ModelEntry]) -> 
     if use.competes_with_licensor:
         out.append(Change(ChangeKind.NOT_COMPETING, "competes_with_licensor", False,
                           "do not compete with the licensor (no competing product or model)"))
-    terms = [term for model in models if (period := model.period(use.as_of)) is not None
-             for license_id in period.licenses for term in catalog.licenses[license_id].terms]
+    in_force = {license_id for model in models if (period := model.period(use.as_of)) is not None
+                for license_id in period.licenses}
+    terms = [(license_id, term) for license_id in sorted(in_force) for term in catalog.licenses[license_id].terms]
     for metric in USE_CASE_NUMBERS:
-        limits = sorted({int(t.fields["limit"]) for t in terms if t.subject == "threshold"
-                         and t.fields["metric"] == metric})
+        limits: dict[int, set[str]] = {}
+        for license_id, term in terms:
+            if term.subject == "threshold" and term.fields["metric"] == metric:
+                limits.setdefault(int(term.fields["limit"]), set()).add(license_id)
         stated = getattr(use, metric)
-        for limit in limits:
+        for limit, documents in sorted(limits.items()):
             if stated is None:
                 out.append(Change(ChangeKind.STATE_FIGURE, metric, limit,
-                                  f"state {metric}, at or below {short_number(limit)} ({limit:,})"))
+                                  f"state {metric}, at or below {short_number(limit)} ({limit:,})",
+                                  frozenset(documents)))
             elif stated > limit:
                 out.append(Change(ChangeKind.STAY_UNDER_CAP, metric, limit,
                                   f"stay at or below {short_number(limit)} {metric} ({limit:,}; you stated "
-                                  f"{stated:,})"))
+                                  f"{stated:,})", frozenset(documents)))
     for tag in use.purposes:
         out.append(Change(ChangeKind.DROP_PURPOSE, "purposes", tag, f"drop the purpose `{tag}`"))
-    exclusions = [(t.fields["binds"], tuple(expand_territories(t.fields["codes"])))
-                  for t in terms if t.subject == "territory"]
+    exclusions = [(t.fields["binds"], tuple(expand_territories(t.fields["codes"])), license_id)
+                  for license_id, t in terms if t.subject == "territory"]
     offered = set(expand_territories(use.territories))
-    for codes in sorted({codes for binds, codes in exclusions if binds in ("use", "either")}):
+    for codes in sorted({codes for binds, codes, _ in exclusions if binds in ("use", "either")}):
         if offered.intersection(codes):
+            documents = frozenset(lic for binds, other, lic in exclusions if other == codes)
             out.append(Change(ChangeKind.LEAVE_TERRITORY, "territories", codes,
-                              f"do not offer it in {territory_label(sorted(offered.intersection(codes)))}"))
-    excluded = {code for _, codes in exclusions for code in codes}
-    domiciles = [codes for binds, codes in exclusions if binds in ("domicile", "either")]
+                              f"do not offer it in {territory_label(sorted(offered.intersection(codes)))}",
+                              documents))
+    excluded = {code for _, codes, _ in exclusions for code in codes}
+    domiciles = [codes for binds, codes, _ in exclusions if binds in ("domicile", "either")]
     if use.licensee_country and any(use.licensee_country in codes for codes in domiciles):
         elsewhere = next((code for code in _countries() if code not in excluded), None)
         if elsewhere is not None:
@@ -250,7 +258,7 @@ def explain(catalog: Catalog, use: UseCase, models: Sequence[str | ModelEntry] |
     found = _search(groups, use, base, [model for model, _ in targets], changes)
     by_rule = {rule.id: rule for rule in catalog.rules}
     explanations = []
-    memo: dict[frozenset[str], list[tuple[ModelEntry, Verdict]]] = {}
+    memo: dict[frozenset[str], _Ranked] = {}
     for model, result in targets:
         group = groups.key[model.id]
         blocking = tuple(f for f in result.findings if f.verdict == result.verdict)
@@ -271,53 +279,117 @@ def _search(groups: Groups, use: UseCase, base: dict[tuple[Any, ...], Result], m
             changes: Sequence[Change]) -> dict[tuple[Any, ...], list[tuple[tuple[Change, ...], Result]]]:
     """For each group of ``models``: the smallest change sets that improve its verdict, with the new result.
 
-    Sets of one change are tried first; a larger set only for groups that no smaller set fixed without
-    giving up an activity, and never a set that contains one already found. Every distinct use case is
-    evaluated once, over all the groups that try it.
+    Single changes are tried first. A larger set is tried only for a group that no smaller set fixed
+    without giving up an activity, never when it contains a set already found, and only when its members
+    together can remove every finding at the verdict's level: each member removes one on its own, or reads
+    an input of one that no single change removes (a rule that needs two changes, such as "distributes or
+    serves"). Every distinct use case is evaluated once, over all the groups that try it.
     """
     by_rule = {rule.id: rule for rule in groups.catalog.rules}
     data = use.to_dict()
     pending: dict[tuple[Any, ...], list[Change]] = {}
+    blocking: dict[tuple[Any, ...], dict[tuple[str, Citation], frozenset[str]]] = {}
     for model in models:
         key = groups.key[model.id]
         if key in pending:
             continue
         result = base[key]
-        inputs = {name for f in result.findings if f.verdict != Verdict.PERMITTED and f.rule in by_rule
-                  for name in rule_inputs(by_rule[f.rule])}
-        pending[key] = [change for change in changes if change.key in inputs]
-    found: dict[tuple[Any, ...], list[tuple[tuple[Change, ...], Result]]] = {key: [] for key in pending}
-    for size in range(1, MAX_CHANGES + 1):
-        trials: dict[tuple[Change, ...], list[tuple[Any, ...]]] = {}
-        for key, relevant in pending.items():
-            if any(not any(c.gives_up for c in change_set) for change_set, _ in found[key]):
-                continue  # already fixable without giving anything up
-            for change_set in itertools.combinations(relevant, size):
-                if any(a.conflicts(b) for a, b in itertools.combinations(change_set, 2)):
-                    continue
-                if any(set(done) <= set(change_set) for done, _ in found[key]):
-                    continue
-                trials.setdefault(change_set, []).append(key)
-        if not trials:
-            break
-        for change_set, keys in trials.items():
-            edited = data
-            for change in change_set:
-                edited = change.apply(edited)
-            variant = dataclasses.replace(use, **{change.key: edited[change.key] for change in change_set})
-            (outcome,) = groups.evaluate([variant], [groups.representative[key] for key in keys])
-            for key in keys:
-                result = outcome[key]
-                if result.verdict.severity < base[key].verdict.severity:
-                    found[key].append((change_set, result))
+        blocking[key] = {_key(f): rule_inputs(by_rule[f.rule]) if f.rule in by_rule else frozenset()
+                         for f in result.findings if f.verdict == result.verdict}
+        if not all(blocking[key].values()):
+            continue  # a finding whose rule reads nothing of the use case stays whatever the use case says
+        inputs = {name for names in blocking[key].values() for name in names}
+        licenses = set(result.licenses)
+        pending[key] = [change for change in changes if change.key in inputs
+                        and (not change.documents or change.documents & licenses)]
+    found: dict[tuple[Any, ...], list[tuple[tuple[Change, ...], Result]]] = {key: [] for key in blocking}
+    lifts: dict[tuple[Any, ...], dict[Change, frozenset[tuple[str, Citation]]]] = {key: {} for key in pending}
+    # First the changes that keep every activity; only where none helps, those that give one up.
+    for giving_up in (False, True):
+        for size in range(1, MAX_CHANGES + 1):
+            trials = _trials(pending, found, lifts, blocking, size, giving_up)
+            if not trials:
+                break
+            for change_set, keys in trials.items():
+                (outcome,) = groups.evaluate([_variant(use, data, change_set)],
+                                             [groups.representative[k] for k in keys])
+                for key in keys:
+                    result = outcome[key]
+                    if size == 1:
+                        lifts[key][change_set[0]] = frozenset(blocking[key]) - {_key(f) for f in result.findings}
+                    if result.verdict.severity < base[key].verdict.severity:
+                        found[key].append((change_set, result))
     return found
 
 
+Share = tuple[frozenset[tuple[str, Citation]], frozenset[tuple[str, Citation]]]
+
+
+def _trials(pending: dict[tuple[Any, ...], list[Change]],
+            found: dict[tuple[Any, ...], list[tuple[tuple[Change, ...], Result]]],
+            lifts: dict[tuple[Any, ...], dict[Change, frozenset[tuple[str, Citation]]]],
+            blocking: dict[tuple[Any, ...], dict[tuple[str, Citation], frozenset[str]]], size: int,
+            giving_up: bool) -> dict[tuple[Change, ...], list[tuple[Any, ...]]]:
+    """The change sets of ``size`` to evaluate next, each with the groups that try it."""
+    trials: dict[tuple[Change, ...], list[tuple[Any, ...]]] = {}
+    for key, relevant in pending.items():
+        if found[key]:
+            continue  # a smaller set, or one that keeps every activity, already helps
+        if size == 1:
+            sets: Any = itertools.combinations(relevant, 1)
+        else:
+            share = _shares(lifts[key], blocking[key], relevant)
+            sets = (combo for combo in itertools.combinations([c for c in relevant if any(share[c])], size)
+                    if _covers(combo, share, set(blocking[key])))
+        for change_set in sets:
+            if any(c.gives_up for c in change_set) is not giving_up:
+                continue
+            if any(a.conflicts(b) for a, b in itertools.combinations(change_set, 2)):
+                continue
+            trials.setdefault(change_set, []).append(key)
+    return trials
+
+
+def _shares(lifts: dict[Change, frozenset[tuple[str, Citation]]], blocking: dict[tuple[str, Citation], frozenset[str]],
+            relevant: Sequence[Change]) -> dict[Change, Share]:
+    """What each change can contribute to a larger set: the findings it removes alone, and those that no
+    single change removes whose rule reads the key it edits (they may need two changes together)."""
+    alone = {finding for lifted in lifts.values() for finding in lifted}
+    stubborn = {finding: inputs for finding, inputs in blocking.items() if finding not in alone}
+    return {change: (lifts.get(change, frozenset()),
+                     frozenset(f for f, inputs in stubborn.items() if change.key in inputs))
+            for change in relevant}
+
+
+def _covers(combo: tuple[Change, ...], share: dict[Change, Share], blocking: set[tuple[str, Citation]]) -> bool:
+    """Whether the changes together can reach every blocking finding, each one needed: it removes a finding
+    that the others do not remove alone, or it reads a finding no single change removes."""
+    reached = set().union(*(share[change][0] | share[change][1] for change in combo))
+    if not blocking <= reached:
+        return False
+    return all(share[change][1] or share[change][0] - set().union(*(share[other][0] for other in combo
+                                                                    if other is not change))
+               for change in combo)
+
+
+def _variant(use: UseCase, data: dict[str, Any], changes: tuple[Change, ...]) -> UseCase:
+    """The use case with the changes made. Built without re-validating: every candidate value comes from the
+    validated use case, the terms in force or the schema's country list."""
+    edited = data
+    for change in changes:
+        edited = change.apply(edited)
+    variant = copy.copy(use)
+    for change in changes:
+        value = edited[change.key]
+        object.__setattr__(variant, change.key, tuple(value) if isinstance(value, list) else value)
+    return variant
+
+
 def _alternatives(catalog: Catalog, groups: Groups, base: dict[tuple[Any, ...], Result], model: ModelEntry,
-                  limit: int, memo: dict[frozenset[str], list[tuple[ModelEntry, Verdict]]]
-                  ) -> tuple[list[Alternative], int]:
+                  limit: int, memo: dict[frozenset[str], _Ranked]) -> tuple[list[Alternative], int]:
     """Up to ``limit`` catalog models covering the model's modalities and not forbidden for the use case, and
-    how many there are: the same family first, then the same vendor, then the rest; newest first within each.
+    how many there are: the same family first, then the same vendor, then the rest; within each, permitted
+    before restricted, then the newest.
     """
     modalities = frozenset(model.modalities)
     ranked = memo.get(modalities)
@@ -325,20 +397,32 @@ def _alternatives(catalog: Catalog, groups: Groups, base: dict[tuple[Any, ...], 
         pairs = [(other, base[groups.key[other.id]].verdict) for other in catalog.models
                  if modalities <= set(other.modalities)]
         pairs = [(other, verdict) for other, verdict in pairs if verdict != Verdict.FORBIDDEN]
-        pairs.sort(key=lambda pair: (pair[0].id.lower()))
+        pairs.sort(key=lambda pair: pair[0].id.lower())
         pairs.sort(key=lambda pair: pair[0].released, reverse=True)
         pairs.sort(key=lambda pair: pair[1].severity)
-        ranked = memo[modalities] = pairs
-    tiers: tuple[Any, ...] = (
-        lambda other: model.family is not None and other.family == model.family,
-        lambda other: other.vendor == model.vendor and (model.family is None or other.family != model.family),
-        lambda other: other.vendor != model.vendor)
+        by_family: dict[str, list[tuple[ModelEntry, Verdict]]] = {}
+        by_vendor: dict[str, list[tuple[ModelEntry, Verdict]]] = {}
+        for pair in pairs:
+            if pair[0].family:
+                by_family.setdefault(pair[0].family, []).append(pair)
+            by_vendor.setdefault(pair[0].vendor, []).append(pair)
+        ranked = memo[modalities] = _Ranked(pairs, by_family, by_vendor)
     chosen: list[Alternative] = []
+    seen = {model.id}
+    tiers = (ranked.by_family.get(model.family, []) if model.family else [], ranked.by_vendor.get(model.vendor, []),
+             ranked.pairs)
     for tier in tiers:
-        for other, verdict in ranked:
+        for other, verdict in tier:
             if len(chosen) >= limit:
                 break
-            if other.id != model.id and tier(other):
+            if other.id not in seen:
+                seen.add(other.id)
                 chosen.append(Alternative(other.id, other.name, verdict))
-    total = sum(1 for other, _ in ranked if other.id != model.id)
+    total = len(ranked.pairs) - sum(1 for other, _ in ranked.by_vendor.get(model.vendor, []) if other.id == model.id)
     return chosen, total
+
+
+class _Ranked(NamedTuple):
+    pairs: list[tuple[ModelEntry, Verdict]]
+    by_family: dict[str, list[tuple[ModelEntry, Verdict]]]
+    by_vendor: dict[str, list[tuple[ModelEntry, Verdict]]]
