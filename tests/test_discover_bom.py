@@ -138,3 +138,22 @@ def test_github_annotations_are_on_the_lines_found(app: Path) -> None:
     lines = out.splitlines()
     assert any(line.startswith("::error file=scripts/serve.sh,line=6,") and "acme/private-13b" in line
                for line in lines)
+
+
+def test_a_scanned_cards_bom_names_each_repository_with_its_base_as_pedigree(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(Path(__file__).parent / "data" / "model-cards", tmp_path / "models")
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    _, out, _ = run("models", "--format", "cyclonedx", "--fail-on", "never")
+    validate_cyclonedx_16(out)
+    found = components(out)
+    tuned = found["acme/gemma3-tuned"]  # a fine-tune: its own repository, the base whose terms govern it below
+    assert tuned["pedigree"]["ancestors"][0]["group"] == "google"
+    assert tuned["pedigree"]["ancestors"][0]["name"] == "gemma-3-27b-it"
+    assert {"license": {"name": "gemma", "acknowledgement": "declared"}} in tuned["licenses"]
+    (tmp_path / "bom").mkdir()
+    (tmp_path / "bom" / "bom.cdx.json").write_text(out)
+    _, again, _ = run("bom", "--format", "json", "--fail-on", "never")
+    # read back: every repository, and every base model whose terms apply
+    assert {r["model"] for r in json.loads(again)["results"]} == set(found) | {"google/gemma-3-27b-it"}

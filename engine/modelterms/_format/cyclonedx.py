@@ -8,7 +8,8 @@ concluded``: the two differ exactly when a card or SBOM is wrong. The verdict,
 the verdict left after waivers, each finding's rule id, each obligation and
 each place the model was found are ``modelterms:*`` properties. A model whose
 weights are on the Hugging Face Hub gets its ``pkg:huggingface`` purl, with the
-pinned revision as its version. Written as plain JSON: the shape is small and
+pinned revision as its version; a scanned card's base model, whose terms
+govern it, is its pedigree. Written as plain JSON: the shape is small and
 cyclonedx-python-lib has no model card type (the tests validate the output
 against the official 1.6 schema it ships).
 """
@@ -32,11 +33,22 @@ def _property(name: str, value: str) -> dict[str, str]:
 
 
 def _name(report: Report, result: Result) -> str:
-    """The model's id as a BOM reader should resolve it: the catalog id, or for a card the model it maps to."""
+    """The model's id as a BOM reader should resolve it: the catalog id, or for a card its repository."""
     card = report.cards.get(result.model)
     if card is not None:
-        return str(card.get("catalog_model") or card.get("repo_id") or result.model)
+        return str(card.get("repo_id") or card.get("catalog_model") or result.model)
     return result.model
+
+
+def _ancestors(report: Report, result: Result, name: str) -> list[dict[str, Any]]:
+    """A card's base model, whose terms govern it (a fine-tune, a quantisation), as its pedigree."""
+    card = report.cards.get(result.model)
+    base = str(card.get("catalog_model") or "") if card is not None else ""
+    if not base or base.lower() == name.lower():
+        return []
+    group, _, short = base.rpartition("/")
+    return [{"type": "machine-learning-model", "bom-ref": f"{name}:base:{base}", "name": short,
+             **({"group": group} if group else {})}]
 
 
 def _declared(report: Report, result: Result) -> list[str]:
@@ -66,6 +78,9 @@ def component(report: Report, result: Result, index: int) -> dict[str, Any]:
     licenses += [{"license": {"name": license_id, "acknowledgement": "concluded"}} for license_id in result.licenses]
     if licenses:
         out["licenses"] = licenses
+    ancestors = _ancestors(report, result, name)
+    if ancestors:
+        out["pedigree"] = {"ancestors": ancestors}
     properties = [_property("verdict", result.verdict.value),
                   _property("outstanding_verdict", report.gate.outstanding(result).value),
                   _property("status", status(report, result))]
