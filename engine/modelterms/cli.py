@@ -461,9 +461,9 @@ def models(output_format: str, as_of: str | None, vendor: str | None, license_id
     from tabulate import tabulate
 
     table = [[r["family"] or "-", r["id"], r["vendor"], ", ".join(r["licenses"]) or "-", r["kind"] or "-",
-              r["access"]] for r in rows]
-    click.echo(tabulate(table, headers=["family", "model", "vendor", f"licenses ({day})", "kind", "access"],
-                        tablefmt="simple"))
+              r["access"], r["weights"] or "-", "yes" if r["osi_approved"] else "no"] for r in rows]
+    click.echo(tabulate(table, headers=["family", "model", "vendor", f"licenses ({day})", "kind", "access",
+                                        "weights", "OSI"], tablefmt="simple"))
     families = {r["family"] for r in rows if r["family"]}
     click.echo(f"{len(rows)} models in {len(families)} families and {sum(1 for r in rows if not r['family'])} "
                "single entries")
