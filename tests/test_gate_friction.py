@@ -421,3 +421,46 @@ def test_batch_errors_start_their_own_line_under_the_progress_bar(project: Path)
     (at,) = [index for index in range(len(text)) if text.startswith("error:", index)]
     before = text[:at]
     assert before.endswith(("\n", "\r\x1b[K", "\r\x1b[2K")), repr(before[-80:])
+
+
+# ----------------------------------------------------------------------------- 13: models and show
+
+
+def test_models_table_has_the_weights_and_osi_columns_the_readme_describes() -> None:
+    import yaml
+
+    code, out, _ = run("models", "--search", "Qwen3-8B")
+    assert code == 0
+    header = out.splitlines()[0].split()
+    assert "weights" in header and "OSI" in header
+    row = next(line for line in out.splitlines() if " Qwen/Qwen3-8B " in f" {line} ")
+    # Qwen3-8B: apache-2.0 (licenses/apache-2.0.yaml says osi_approved: true), weights as the catalog says.
+    apache = yaml.safe_load((HERE.parent / "licenses" / "apache-2.0.yaml").read_text("utf-8"))
+    assert apache["osi_approved"] is True
+    cells = row.split()
+    assert cells[header.index("OSI")] == "yes"
+    _, listed, _ = run("models", "--search", "Qwen3-8B", "--format", "json")
+    entry = next(r for r in json.loads(listed) if r["id"] == "Qwen/Qwen3-8B")
+    assert cells[header.index("weights")] == entry["weights"]
+    readme = (HERE.parent / "README.md").read_text("utf-8")
+    assert "the `weights` column" in readme and "`OSI` column" in readme
+
+
+def test_show_json_has_the_terms_in_force_the_text_prints() -> None:
+    code, out, _ = run("show", LLAMA, "--format", "json", "--as-of", "2026-01-01")
+    assert code == 0
+    shown = json.loads(out)
+    assert shown["id"] == LLAMA  # the catalog entry, as before
+    in_force = shown["in_force"]
+    assert in_force["as_of"] == "2026-01-01"
+    assert [profile["id"] for profile in in_force["licenses"]] == ["llama-3.1", "llama-3.1-aup"]
+    _, text, _ = run("show", LLAMA, "--as-of", "2026-01-01")
+    for profile in in_force["licenses"]:
+        assert f"{profile['name']} ({profile['id']})" in text
+
+
+def test_show_offers_the_nearest_model_or_license() -> None:
+    code, _, err = run("show", "gpt-4oo")
+    assert code == 2 and "`gpt-4o`" in err
+    code, _, err = run("show", "apache-2")
+    assert code == 2 and "`apache-2.0`" in err

@@ -9,6 +9,7 @@ from typing import Any
 from ._catalog import Catalog
 from ._errors import UnknownModelError
 from ._model import LicenseProfile, ModelEntry
+from ._schema import suggest
 
 
 def _in_force(model: ModelEntry, day: str) -> tuple[str, ...]:
@@ -73,10 +74,19 @@ def describe(catalog: Catalog, identifier: str, day: str, output_format: str) ->
         model = catalog.find_model(identifier)
     except UnknownModelError as exc:
         problem = exc.problems[0]
-        raise UnknownModelError([problem.__class__(identifier, None, "", "is neither a model nor a license id",
-                                                   problem.hint)]) from None
+        nearest_license = suggest(identifier, list(catalog.licenses))
+        hints = [hint for hint in (problem.hint if "did you mean" in problem.hint else "",
+                                   nearest_license.replace("did you mean", "or the license", 1)
+                                   if nearest_license.startswith("did you mean") else "") if hint]
+        if hints and not hints[0].startswith("did you mean"):
+            hints[0] = hints[0].replace("or the license", "did you mean the license", 1)
+        raise UnknownModelError([problem._replace(file=identifier, line=None, key="",
+                                                  message="is neither a model nor a license id",
+                                                  hint=" ".join(hints) or problem.hint)]) from None
     if output_format == "json":
-        return json.dumps(model_dict(model), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        shown = {**model_dict(model), "in_force": {"as_of": day, "licenses": [
+            license_dict(catalog.licenses[license_id]) for license_id in _in_force(model, day)]}}
+        return json.dumps(shown, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     lines = [f"{model.name} ({model.id})", f"  vendor: {model.vendor}", f"  access: {model.access}",
              f"  weights: {model.data.get('weights')}", f"  modalities: {', '.join(model.modalities)}",
              f"  released: {model.released}"]
