@@ -480,3 +480,16 @@ def test_a_toml_comment_does_not_move_the_line(tmp_path: Path, resolver: Resolve
 def test_more_sdk_positions(tmp_path: Path, resolver: Resolver, name: str, text: str) -> None:
     assert {(n, ln) for n, ln, _ in _one(tmp_path, resolver, name, text)} == {("acme/vercel-9", 2 if name ==
                                                                                 "a.ts" else 3)}
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("a.py", 'hf_hub_download(repo_id="acme/tickets-2024", filename="x.csv", repo_type="dataset")\n'
+             'snapshot_download("acme/demo-space-1", repo_type="space")\n'),
+    ("a.sh", "huggingface-cli download acme/tickets-2024 --repo-type dataset\n"
+             "hf download acme/tickets-2024 --repo-type=dataset --local-dir d\n"),
+])
+def test_a_dataset_or_space_download_is_not_a_model(tmp_path: Path, resolver: Resolver, name: str,
+                                                    text: str) -> None:
+    assert _one(tmp_path, resolver, name, text) == []
+    # the same download of a model is one
+    assert _one(tmp_path, resolver, name, text.replace("dataset", "model").replace("space", "model")) != []

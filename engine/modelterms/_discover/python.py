@@ -135,6 +135,9 @@ class _Reader:
 
     def call(self, node: ast.Call) -> None:
         callee = _dotted(node.func).rsplit(".", 1)[-1]
+        kinds = [c.value for k in node.keywords if k.arg == "repo_type" for c in self.values(k.value)]
+        if any(kind != "model" for kind in kinds):
+            return  # hf_hub_download(repo_id=..., repo_type="dataset"): a dataset or a Space, not a model
         pins = [constant.value for k in node.keywords if k.arg == "revision" for constant in self.values(k.value)]
         revision = str(pins[0]) if pins else None
         arguments: list[ast.expr] = [k.value for k in node.keywords if k.arg in MODEL_KEYWORDS]

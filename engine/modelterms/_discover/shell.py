@@ -50,6 +50,8 @@ def _target(found: list[tuple[str, int, bool]], i: int) -> int | None:
     if word.lower() in FLAGS:
         return i + 2 if after == "=" else i + 1
     if (before.lower(), word.lower()) in COMMANDS:
+        if _repo_type(found, i) not in (None, "model"):
+            return None  # huggingface-cli download ID --repo-type dataset: not a model
         target = i + 1
         while target < len(found) and found[target][0].startswith("-"):  # --quiet and friends before the id
             target += 1
@@ -58,6 +60,18 @@ def _target(found: list[tuple[str, int, bool]], i: int) -> int | None:
         return i + 1
     if VARIABLE.match(word) and (after == "=" or before in ("ENV", "ARG")):
         return i + 2 if after == "=" else i + 1
+    return None
+
+
+def _repo_type(found: list[tuple[str, int, bool]], i: int) -> str | None:
+    """The ``--repo-type`` given to the command at ``found[i]`` on the same line, if any."""
+    line = found[i][1]
+    for j in range(i + 1, min(len(found), i + 24)):
+        if found[j][1] != line:
+            break
+        if found[j][0] == "--repo-type" and j + 1 < len(found):
+            value = found[j + 2][0] if found[j + 1][0] == "=" and j + 2 < len(found) else found[j + 1][0]
+            return value.lower()
     return None
 
 
