@@ -26,6 +26,16 @@ def example_block() -> str:
     return f"```console\n{command}\n{result.stdout.rstrip()}\n```"
 
 
+NOTICE_ARGS = ["notice", "meta-llama/Llama-3.1-8B-Instruct", "--as-of", "2026-11-23"]
+
+
+def notice_block() -> str:
+    from modelterms.cli import main
+
+    result = CliRunner().invoke(main, NOTICE_ARGS, env={"NO_COLOR": "1", "COLUMNS": "100"})
+    return f"```console\n$ modelterms {' '.join(NOTICE_ARGS)}\n{result.stdout.rstrip()}\n```"
+
+
 DAY = "2026-11-23"
 CATALOG_PAGE = ROOT / "docs" / "catalog.md"
 
@@ -82,7 +92,7 @@ def catalog_page() -> str:
 
 
 def blocks() -> dict[str, str]:
-    return {"example": example_block(), "catalog": catalog_block()}
+    return {"example": example_block(), "notice-example": notice_block(), "catalog": catalog_block()}
 
 
 def render(text: str) -> str:

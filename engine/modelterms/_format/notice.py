@@ -13,6 +13,10 @@ import json
 from collections.abc import Iterable
 
 from .._notice import Notice, Requirement
+from ._readable import wrap
+
+#: NOTICE is plain text read in any editor: lines wrap here, URLs stay whole on lines of their own
+NOTICE_WIDTH = 78
 
 FILES = ("NOTICE", "LICENSES.md")
 
@@ -28,6 +32,16 @@ def _grouped(items: Iterable[Requirement], key: str) -> dict[str, list[Requireme
     return groups
 
 
+def _item(text: str) -> list[str]:
+    first, *rest = wrap(text, NOTICE_WIDTH - 2, "  ")
+    return [f"- {first}", *rest]
+
+
+def _required_by(items: list[Requirement]) -> list[str]:
+    clauses = ", ".join(dict.fromkeys(clause(item) for item in items))
+    return ["  " + line for line in wrap(f"required by {clauses} for {_models(items)}", NOTICE_WIDTH - 2)]
+
+
 def _models(items: Iterable[Requirement]) -> str:
     return ", ".join(dict.fromkeys(model for item in items for model in item.models))
 
@@ -37,27 +51,26 @@ def notice_text(notice: Notice) -> str:
     lines = ["NOTICE", "", "This product uses the AI models listed below. Their licenses require the",
              "attributions and notices that follow.", ""]
     for result in notice.results:
-        lines.append(f"- {result.model_name} ({result.model}): {', '.join(result.licenses) or 'no license in force'}")
+        lines += _item(f"{result.model_name} ({result.model}): {', '.join(result.licenses) or 'no license in force'}")
     attributions = _grouped((item for item in notice.attributions if item.text), "text")
     if attributions:
         lines += ["", "Attribution (display as written):", ""]
         for text, items in attributions.items():
-            lines += [f"    {text}", "", f"  required by {', '.join(dict.fromkeys(clause(i) for i in items))} "
-                      f"for {_models(items)}", ""]
+            lines += [f"    {text}", "", *_required_by(items), ""]
     described = [item for item in notice.attributions if not item.text]
     if described:
         lines += ["", "Attribution the licenses describe without exact words:", ""]
-        lines += [f"- {item.summary} [{clause(item)}, {item.citation.url}]" for item in described]
+        for item in described:
+            lines += _item(f"{item.summary} [{clause(item)}, {item.citation.url}]")
     with_text = _grouped((item for item in notice.notices if item.text), "text")
     without = [item for item in notice.notices if not item.text]
     if with_text or without:
-        lines += ["", "Notices:", ""]
+        lines += ["Notices:", ""] if lines[-1] == "" else ["", "Notices:", ""]
         for text, items in with_text.items():
-            lines += [f"    {text}", "", f"  required by {', '.join(dict.fromkeys(clause(i) for i in items))} "
-                      f"for {_models(items)}", ""]
+            lines += [f"    {text}", "", *_required_by(items), ""]
         for item in without:
-            lines += [f"- To keep, in the wording the license gives ({clause(item)}, {item.citation.url}): "
-                      f"{item.summary}"]
+            lines += _item(f"To keep, in the wording the license gives ({clause(item)}): {item.summary} "
+                           f"{item.citation.url}")
     if not (attributions or described or with_text or without):
         lines += ["", "The licenses of these models require no attribution or notice for this use."]
     lines += ["", f"Licenses as of {use.as_of}; see LICENSES.md for the license texts to include, the",
