@@ -19,6 +19,7 @@ from ._explain import Alternative, Change, ChangeKind, Explanation, Explanations
 from ._errors import EvaluationError, InputError, ModelTermsError, Problem, UnknownModelError
 from ._lineage import Evidence, Hop, Resolution, resolve
 from ._model import Citation, Finding, Result, UseCase, Verdict
+from ._notice import Notice, notice
 from ._purposes import Purpose, purposes
 
 __version__ = "0.1.0"
@@ -48,6 +49,7 @@ __all__ = [
     "discover_models",
     "explain",
     "history",
+    "notice",
     "purposes",
     "resolve",
     "select_models",
@@ -57,6 +59,7 @@ __all__ = [
     "Hop",
     "InputError",
     "ModelTermsError",
+    "Notice",
     "Problem",
     "Resolution",
     "Result",
