@@ -493,3 +493,19 @@ def test_a_dataset_or_space_download_is_not_a_model(tmp_path: Path, resolver: Re
     assert _one(tmp_path, resolver, name, text) == []
     # the same download of a model is one
     assert _one(tmp_path, resolver, name, text.replace("dataset", "model").replace("space", "model")) != []
+
+
+def test_one_config_serves_check_and_scan_with_a_waiver_for_an_unknown_reference(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "modelterms.yaml").write_text(
+        "use_case: {commercial: true}\nmodels:\n  - model: gpt-4o\nexceptions:\n  - {model: acme/private-13b, "
+        "rule: unknown-model-reference, reason: in-house, approved_by: legal, expires: 2099-01-01}\n")
+    (tmp_path / "app.py").write_text('LLM(model="acme/private-13b")\n')
+    monkeypatch.chdir(tmp_path)
+    checked = CliRunner().invoke(main, ["check", "--format", "json"])
+    assert checked.exit_code == 0, checked.stderr  # check does not see code, so leaves the waiver to scan
+    scanned = CliRunner().invoke(main, ["scan", ".", "--format", "json"])
+    assert scanned.exit_code == 0, scanned.stderr
+    (result,) = json.loads(scanned.stdout)["results"]
+    assert result["model"] == "acme/private-13b" and result["findings"][0]["waiver"]["reason"] == "in-house"
