@@ -91,8 +91,32 @@ def catalog_page() -> str:
     return "\n".join(lines) + "\n"
 
 
+CHOOSING = {  # README block -> the command it shows (issue 13: compare, explain, diff, purposes)
+    "compare-example": ["compare", "meta-llama/Llama-3.1-8B-Instruct", "meta-llama/Llama-3.2-11B-Vision-Instruct",
+                        "Qwen/Qwen2.5-7B-Instruct", "openai/gpt-4o", "--commercial", "--serves-third-parties",
+                        "--monthly-active-users", "1000000", "--licensee-country", "DE", "--as-of", "2026-11-23",
+                        "--no-config"],
+    "explain-example": ["explain", "meta-llama/Llama-3.2-11B-Vision-Instruct", "openai/gpt-4o", "--commercial",
+                        "--self-hosted", "--monthly-active-users", "1000000", "--licensee-country", "DE",
+                        "--alternatives", "3", "--as-of", "2026-11-23", "--no-config"],
+    "diff-example": ["diff", "gemma-terms-2024", "gemma-terms-2025-03-24"],
+    "purposes-example": ["purposes", "model-as-a-service", "benchmarking"],
+}
+
+
+def choosing_blocks() -> dict[str, str]:
+    from modelterms.cli import main
+
+    out = {}
+    for name, args in CHOOSING.items():
+        result = CliRunner().invoke(main, args, env={"NO_COLOR": "1", "COLUMNS": "120"})
+        out[name] = f"```console\n$ modelterms {' '.join(args)}\n{result.stdout.rstrip()}\n```"
+    return out
+
+
 def blocks() -> dict[str, str]:
-    return {"example": example_block(), "notice-example": notice_block(), "catalog": catalog_block()}
+    return {"example": example_block(), "notice-example": notice_block(), "catalog": catalog_block(),
+            **choosing_blocks()}
 
 
 def render(text: str) -> str:

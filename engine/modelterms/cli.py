@@ -667,17 +667,19 @@ def diff(names: tuple[str, ...], start: str | None, end: str | None, as_of: str 
 
 
 @main.command()
+@click.argument("tags", nargs=-1)
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--deprecated", is_flag=True, help="List deprecated tags too, with the tag each is read as.")
 @_catalog_options
 @_guard
-def purposes(output_format: str, deprecated: bool, license_dirs: tuple[str, ...], rule_files: tuple[str, ...]) -> None:
-    """The purpose tags a use case may name, what each means, and which licenses and policies bar it."""
+def purposes(tags: tuple[str, ...], output_format: str, deprecated: bool, license_dirs: tuple[str, ...],
+             rule_files: tuple[str, ...]) -> None:
+    """The purpose tags a use case may name (or only TAGS), what each means, and which documents bar it."""
     from ._format.vocabulary import render
     from ._purposes import purposes as vocabulary
 
     catalog = _load_catalog(license_dirs, rule_files)
-    click.echo(render(vocabulary(catalog, deprecated=deprecated), output_format), nl=False)
+    click.echo(render(vocabulary(catalog, tags, deprecated=deprecated), output_format), nl=False)
 
 
 # ------------------------------------------------------------------ notice: what shipping the models obliges

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 
 from .._diff import Difference, Side
 from ._grid import grid
@@ -43,4 +44,4 @@ def render(difference: Difference, output_format: str, *, width: int = 120) -> s
         body = "\n".join(lines) + "\n" if rows else "No term differs.\n"
         return body + "\n" + _same(difference) + "\n"
     body = grid(["term", left, right], rows, width) if rows else "No term differs.\n"
-    return body + _same(difference) + "\n"
+    return body + textwrap.fill(_same(difference), width, break_long_words=False, break_on_hyphens=False) + "\n"

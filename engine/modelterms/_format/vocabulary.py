@@ -17,5 +17,6 @@ def render(purposes: Sequence[Purpose], output_format: str, *, width: int = 120)
 
         return json.dumps({"modelterms_version": __version__, "purposes": [p.to_dict() for p in purposes]},
                           indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    rows = [[p.tag, p.description, ", ".join(p.documents) or "-"] for p in purposes]
+    rows = [[p.tag, p.description, f"{len(p.documents)}: {', '.join(p.documents)}" if p.documents else "-"]
+            for p in purposes]
     return grid(["tag", "meaning", "barred by"], rows, width)
