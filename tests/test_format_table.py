@@ -168,3 +168,12 @@ def test_urls_are_never_wrapped(tmp_path: Path) -> None:
         assert any(url in line for line in text.splitlines()), width
     lines = _readable.wrap(f"See {url} now, then read on for a while.", 30, "  ")
     assert lines[1] == "  " + url and lines[0] == "See"
+
+
+def test_markdown_has_a_row_per_model_above_five_and_full_rows_with_details(catalog: Catalog) -> None:
+    many = report(catalog, SIX, commercial=True, self_hosted=True)
+    rows = [line for line in markdown.render(many).splitlines() if line.startswith("| `")]
+    assert len(rows) == 6 and all(line.count(" | ") == 4 for line in rows)  # model, license, verdict, status, reason
+    full = [line for line in markdown.render(many, view=View(details=True)).splitlines() if line.startswith("| `")]
+    assert len(full) == 6 and all(line.count(" | ") == 7 for line in full)
+    assert any("Use OpenAI's API" in line for line in full)  # the remedies column
