@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
-from .._explain import Explanation, Explanations, Remedy
+from .._explain import MAX_CHANGES, Explanation, Explanations, Remedy
 from .._model import Citation, Finding
 
 FORMATS = ("table", "json", "markdown")
@@ -35,8 +35,12 @@ def _lines(item: Explanation) -> list[str]:
     if keeping:
         lines.append("  smallest changes that would improve it:")
         lines += [f"    - {_remedy(remedy)}" for remedy in keeping]
+    elif giving:
+        lines.append("  impossible while keeping every activity of the use case: only giving one up helps")
     else:
-        lines.append("  impossible: no change that keeps every activity of the use case improves the verdict")
+        better = "restricted or permitted" if result.verdict.severity > 1 else "permitted"
+        lines.append(f"  impossible: no change of the use case that explain tries (up to {MAX_CHANGES} at a time) "
+                     f"makes it {better}")
     if giving:
         lines.append("  or give up part of the use case:")
         lines += [f"    - {_remedy(remedy)}" for remedy in giving]
