@@ -223,6 +223,7 @@ def test_an_unreadable_folder_is_an_error_not_a_silent_pass(tmp_path: Path, monk
     "@huggingface/transformers", "@acme/model",  # npm scopes
     "s3://acme-models/llama", "gs://acme/model", "acme-models",  # buckets
     "${MODEL_ID}", "$MODEL", "{model}",  # templates
+    "outputs/checkpoint-500", "models/llama-7b-ft", "runs/exp3/final", "acme/run-2/checkpoint-1200",  # local
 ])
 def test_a_decoy_in_a_model_position_is_never_a_reference(tmp_path: Path, resolver: Resolver, decoy: str) -> None:
     (tmp_path / "app.py").write_text(f"from transformers import AutoModel\nAutoModel.from_pretrained({decoy!r})\n"
@@ -509,3 +510,10 @@ def test_one_config_serves_check_and_scan_with_a_waiver_for_an_unknown_reference
     assert scanned.exit_code == 0, scanned.stderr
     (result,) = json.loads(scanned.stdout)["results"]
     assert result["model"] == "acme/private-13b" and result["findings"][0]["waiver"]["reason"] == "in-house"
+
+
+def test_litellm_huggingface_prefix_names_the_hub_repository(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text('completion(model="huggingface/Qwen/Qwen2.5-7B-Instruct", messages=[])\n')
+    code, report, err = scan(str(tmp_path), "--fail-on", "never")
+    assert code == 0, err
+    assert [r["model"] for r in report["results"]] == ["Qwen/Qwen2.5-7B-Instruct"]

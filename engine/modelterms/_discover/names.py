@@ -9,10 +9,20 @@ from __future__ import annotations
 
 import re
 
+from .._names import PROVIDER_PREFIXES, ROUTER_PREFIXES
+
 #: the characters of Hugging Face repo ids, API model ids, provider prefixes and Ollama tags
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+:/-]{0,199}\Z")
 _FILE_SUFFIX = re.compile(r"\.(?:bin|safetensors|gguf|ggml|pt|pth|ckpt|onnx|h5|pb|tflite|pkl|npz|json|ya?ml|toml|"
                           r"txt|md|py|js|ts|sh|cfg|ini|csv|tsv|parquet|jsonl|zip|tar|gz|tgz|lock)\Z", re.I)
+#: folders a training run or a download writes to: ``outputs/checkpoint-500`` is a local path, not an org/name
+_LOCAL_FOLDERS = frozenset({"output", "outputs", "checkpoint", "checkpoints", "ckpt", "ckpts", "model", "models",
+                            "weights", "data", "runs", "results", "artifacts", "tmp", "temp", "cache", "saved_models",
+                            "saved", "exp", "exps", "experiments", "local", "pretrained", "trained", "export",
+                            "exports", "logs", "src", "app", "assets", "resources", "lib", "build", "dist"})
+_ROUTERS = frozenset({*PROVIDER_PREFIXES, *(prefix.rstrip("/") for prefix in ROUTER_PREFIXES), "together_ai",
+                      "bedrock", "vertex_ai", "azure", "groq", "fireworks_ai", "huggingface", "ollama", "hf.co"})
+_CHECKPOINT = re.compile(r"(?:\A|/)(?:checkpoint|ckpt|step|epoch)[-_]?\d+\Z", re.I)
 #: a registry host before the first slash (ghcr.io/..., docker.io/..., localhost:5000/...)
 _REGISTRY = re.compile(r"\A[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?/|\Alocalhost(?::\d+)?/", re.I)
 
@@ -33,6 +43,11 @@ def is_decoy(text: str) -> bool:
         return True  # actions/checkout@v4, image@sha256:..., pkg@1.2
     if _FILE_SUFFIX.search(text) or text.count("/") > 3:
         return True  # files and deep paths
+    first = text.split("/", 1)[0].lower()
+    if "/" in text and (first in _LOCAL_FOLDERS or _CHECKPOINT.search(text)):
+        return True  # outputs/checkpoint-500, models/llama-7b: a folder of the project
+    if text.count("/") >= 2 and first not in _ROUTERS:
+        return True  # a/b/c is a path unless a router or provider prefixes an id (openrouter/openai/gpt-4o)
     if _REGISTRY.match(text):
         return True  # images on a registry host
     if "/" in text and ":" in text.split("/", 1)[1] and not text.lower().startswith(("ollama/", "hf.co/")):

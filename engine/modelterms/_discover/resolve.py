@@ -46,7 +46,11 @@ class Resolver:
 
     @staticmethod
     def _spellings(name: str) -> list[str]:
+        """``name``, then the spellings of the same id that SDKs write: LangChain's ``provider:model`` and
+        litellm's ``huggingface/org/name`` (the Hub repository itself, served by its inference API)."""
         provider, colon, rest = name.partition(":")
         if colon and "/" not in provider and provider.lower() in PROVIDER_PREFIXES and rest:
             return [name, f"{provider}/{rest}"]
+        if name.lower().startswith("huggingface/") and name.count("/") == 2:
+            return [name, name.split("/", 1)[1]]
         return [name]
