@@ -164,6 +164,13 @@ def test_check_explain_appends_the_explanation_and_keeps_the_gate() -> None:
     assert code == 2 and "--explain" in err
 
 
+def test_check_explain_refuses_batch(tmp_path: Path) -> None:
+    batch = tmp_path / "uses.jsonl"
+    batch.write_text('{"commercial": true}\n', encoding="utf-8")
+    code, _, err = run("check", "--batch", str(batch), "--explain", "--no-config", "--model", "deepseek-ai/DeepSeek-R1")
+    assert code == 2 and "--batch" in err
+
+
 def test_cli_explain_unknown_model_exits_2() -> None:
     code, _, err = run("explain", "meta-llama/Llama-9", "--no-config")
     assert code == 2 and "Llama-9" in err

@@ -344,6 +344,8 @@ def check(models: tuple[str, ...], batch_file: str | None, card_files: tuple[str
     else:
         setup = load_setup(config, models, license_dirs, rule_files, policy_files)
     _print_notices(setup.catalog)
+    if batch_file is not None and options.get("explain"):
+        raise click.UsageError("--explain works on one use case: leave out --batch")
     if batch_file is not None:
         from ._batch import run_batch
         from ._yaml import Document
