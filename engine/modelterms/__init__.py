@@ -15,8 +15,8 @@ from ._catalog import Catalog
 from ._compare import Cell, Comparison, Dimension, Row, compare, select_models
 from ._diff import Difference, TermDifference, diff, diff_documents, history
 from ._discover import Discovery, Reference, SourceKind, discover_models
-from ._explain import Alternative, Change, ChangeKind, Explanation, Explanations, Remedy, explain
 from ._errors import EvaluationError, InputError, ModelTermsError, Problem, UnknownModelError
+from ._explain import Alternative, Change, ChangeKind, Explanation, Explanations, Remedy, explain
 from ._lineage import Evidence, Hop, Resolution, resolve
 from ._model import Citation, Finding, Result, UseCase, Verdict
 from ._notice import Notice, notice
@@ -35,14 +35,28 @@ __all__ = [
     "Difference",
     "Dimension",
     "Discovery",
+    "EvaluationError",
+    "Evidence",
     "Explanation",
     "Explanations",
+    "Finding",
+    "Hop",
+    "InputError",
+    "ModelTermsError",
+    "Notice",
+    "Problem",
     "Purpose",
-    "Remedy",
     "Reference",
+    "Remedy",
+    "Resolution",
+    "Result",
     "Row",
     "SourceKind",
     "TermDifference",
+    "UnknownModelError",
+    "UseCase",
+    "Verdict",
+    "__version__",
     "compare",
     "diff",
     "diff_documents",
@@ -53,18 +67,4 @@ __all__ = [
     "purposes",
     "resolve",
     "select_models",
-    "EvaluationError",
-    "Evidence",
-    "Finding",
-    "Hop",
-    "InputError",
-    "ModelTermsError",
-    "Notice",
-    "Problem",
-    "Resolution",
-    "Result",
-    "UnknownModelError",
-    "UseCase",
-    "Verdict",
-    "__version__",
 ]

@@ -6,9 +6,10 @@ each stated figure to each cap the documents in force name (or state an
 unstated one at the cap), drop each purpose, stop offering the model in an
 excluded territory, and move the organisation's domicile out of an excluded
 one. Each candidate (then each pair, then each triple, for what single changes
-cannot fix) is evaluated through the same rules; a change set is reported when
-it improves the verdict and no smaller set inside it does. The clause that
-decides a change is the citation of each finding it removes.
+cannot fix; first the changes that keep every activity, then those that give one
+up) is evaluated through the same rules; a change set is reported when it
+improves the verdict and no smaller set inside it does. The clause that decides
+a change is the citation of each finding it removes.
 
 A change that switches off an activity gives up part of what the use case asks
 (self-hosting an API-only model, using a non-commercial model commercially);
@@ -208,10 +209,10 @@ def candidates(catalog: Catalog, use: UseCase, models: Sequence[ModelEntry]) -> 
     offered = set(expand_territories(use.territories))
     for codes in sorted({codes for binds, codes, _ in exclusions if binds in ("use", "either")}):
         if offered.intersection(codes):
-            documents = frozenset(lic for binds, other, lic in exclusions if other == codes)
+            clauses = frozenset(lic for binds, other, lic in exclusions if other == codes)
             out.append(Change(ChangeKind.LEAVE_TERRITORY, "territories", codes,
                               f"do not offer it in {territory_label(sorted(offered.intersection(codes)))}",
-                              documents))
+                              clauses))
     excluded = {code for _, codes, _ in exclusions for code in codes}
     domiciles = [codes for binds, codes, _ in exclusions if binds in ("domicile", "either")]
     if use.licensee_country and any(use.licensee_country in codes for codes in domiciles):
