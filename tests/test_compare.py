@@ -60,6 +60,14 @@ def test_cells_carry_the_verdict_and_the_key_figure(modelterms_catalog: Catalog)
     assert all(cell.verdict == Verdict.PERMITTED for cell in apache.cells)
 
 
+def test_before_a_license_is_in_force_every_dimension_is_withheld(modelterms_catalog: Catalog) -> None:
+    # Llama 3.1 was released (and licensed) on 2024-07-23: nothing is granted the day before
+    (row,) = compare(modelterms_catalog, UseCase(commercial=True, as_of="2024-07-22"),
+                     ["meta-llama/Llama-3.1-8B-Instruct"]).rows
+    assert row.verdict == Verdict.FORBIDDEN and row.licenses == ()
+    assert all(cell.verdict == Verdict.FORBIDDEN for cell in row.cells)
+
+
 def test_overall_verdict_is_the_models_own_and_a_model_named_twice_is_one_row(modelterms_catalog: Catalog) -> None:
     use = UseCase(commercial=True, distributes=True)
     names = ["google/gemma-2-9b-it", "mistralai/Mistral-7B-Instruct-v0.3", "google/gemma-2-9b-it"]

@@ -155,8 +155,9 @@ def compare(catalog: Catalog, use: UseCase, models: Sequence[str | ModelEntry]) 
         for dimension in Dimension:
             declared = _declared(use, dimension)
             source = result if declared else wide
-            findings = tuple(f for f in source.findings if f.verdict != Verdict.PERMITTED and f.rule in by_rule
-                             and dimension in dimensions_of(by_rule[f.rule]))
+            # a finding made outside the rules (no license in force on the date) withholds every dimension
+            findings = tuple(f for f in source.findings if f.verdict != Verdict.PERMITTED and (
+                f.rule not in by_rule or dimension in dimensions_of(by_rule[f.rule])))
             verdict = max((f.verdict for f in findings), key=lambda v: v.severity, default=Verdict.PERMITTED)
             cells.append(Cell(dimension, verdict, _figure(catalog, model, use, dimension, findings), declared,
                               findings))
