@@ -66,9 +66,11 @@ def select(reference: Reference, resolver: Resolver) -> bool:
     """Whether a reader's candidate counts as a reference (the precision rules, in one place)."""
     if resolver.known_literal(reference.name):
         return True
-    if not reference.in_model_position or is_decoy(reference.name):
+    if not reference.in_model_position:
         return False
-    return resolver.resolve(reference.name) is not None or plausible_model_name(reference.name)
+    if resolver.resolve(reference.name) is not None:
+        return True  # the catalog's word first: models/gemini-2.5-pro is an id, though it looks like a folder
+    return not is_decoy(reference.name) and plausible_model_name(reference.name)
 
 
 def _read(source: SourceFile, resolver: Resolver, notices: list[Notice]) -> list[Reference]:
