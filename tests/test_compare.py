@@ -122,3 +122,20 @@ def test_cli_compare_bad_input_exits_2() -> None:
     assert code == 2 and "llama-9" in err
     code, _, err = run("compare", "--no-config")
     assert code == 2 and "name the models" in err
+
+
+def test_cli_compare_takes_the_config_models_use_case_and_policies(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    policy = Path(__file__).parent.parent / "policies" / "no-proprietary-api.yaml"
+    config = tmp_path / "modelterms.yaml"
+    config.write_text(f"models: [openai/gpt-4o, deepseek-ai/DeepSeek-R1]\nuse_case: {{commercial: true}}\n"
+                      f"policy:\n  - {policy}\n", encoding="utf-8")
+    code, out, _ = run("compare", "--config", str(config), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["use_case"]["commercial"] is True
+    rows = {row["model"]: row for row in data["rows"]}
+    assert set(rows) == {"openai/gpt-4o", "deepseek-ai/DeepSeek-R1"}
+    assert rows["openai/gpt-4o"]["verdict"] == "forbidden"  # the organisation's policy bars proprietary APIs
+    assert rows["deepseek-ai/DeepSeek-R1"]["verdict"] == "permitted"

@@ -560,6 +560,23 @@ def _chosen_models(models: tuple[str, ...], family: tuple[str, ...], vendor: tup
                            "modelterms.yaml declares models)")
 
 
+def _selection(names: tuple[str, ...], family: tuple[str, ...], vendor: tuple[str, ...], config: Any,
+               license_dirs: tuple[str, ...], rule_files: tuple[str, ...], *, default_all: bool) -> tuple[Any, Any]:
+    """The catalog (with the config's policies, as for ``check``) and the models: those named, else the members of
+    --family/--vendor, else the config's, else the whole catalog (explain) or a usage error (compare)."""
+    if config is None:
+        catalog = _load_catalog(license_dirs, rule_files)
+        return catalog, _chosen_models(names, family, vendor, None, catalog, default_all=default_all)
+    from ._compare import select_models
+    from ._workflow import load_setup
+
+    setup = load_setup(config, names, license_dirs, rule_files, ())
+    _print_notices(setup.catalog)
+    if names or not (family or vendor):
+        return setup.catalog, list(setup.models or ())
+    return setup.catalog, select_models(setup.catalog, family=family, vendor=vendor)
+
+
 def _selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option("--no-config", is_flag=True, help="Ignore modelterms.yaml / [tool.modelterms].")(func)
     func = click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
@@ -588,8 +605,7 @@ def compare(names: tuple[str, ...], family: tuple[str, ...], vendor: tuple[str, 
     from ._format.comparison import render
 
     config = _project_config(config_file, no_config)
-    catalog = _load_catalog(license_dirs, rule_files)
-    chosen = _chosen_models(names, family, vendor, config, catalog, default_all=False)
+    catalog, chosen = _selection(names, family, vendor, config, license_dirs, rule_files, default_all=False)
     use_case, _ = _use_case(options, config.use_case_document if config else None)
     comparison = run_compare(catalog, use_case, chosen)
     if output_format == "html":  # one self-contained page (_format/html.py)
@@ -623,8 +639,7 @@ def explain(names: tuple[str, ...], family: tuple[str, ...], vendor: tuple[str, 
     from ._format.explanation import render
 
     config = _project_config(config_file, no_config)
-    catalog = _load_catalog(license_dirs, rule_files)
-    chosen = _chosen_models(names, family, vendor, config, catalog, default_all=True)
+    catalog, chosen = _selection(names, family, vendor, config, license_dirs, rule_files, default_all=True)
     use_case, _ = _use_case(options, config.use_case_document if config else None)
     explanations = run_explain(catalog, use_case, chosen, alternatives=alternatives)
     if output_format == "html":  # one self-contained page (_format/html.py)
