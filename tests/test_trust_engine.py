@@ -342,3 +342,83 @@ def test_not_contains_is_refused_by_validation_not_a_crash(tmp_path: Path) -> No
     ((_, _, problems),) = validate_paths([str(rules_file)])
     assert problems and all(problem.line is not None for problem in problems)
     assert any("not_contains" in problem.render() for problem in problems)
+
+
+# --- findings 6b and 10: long `in` lists and thousands of rules ---------------------------------------------------
+
+def _verdicts_in_child(licenses: Path, rules: Path, uses: list[UseCase], queue: Any) -> None:
+    catalog = Catalog.load(licenses=[licenses], rules=[rules], bundled=False)
+    queue.put([sorted(f.rule for f in catalog.evaluate(use)[0].findings) for use in uses])
+
+
+def _run_bounded(tmp_path: Path, rules: list[dict[str, Any]], uses: list[UseCase]) -> list[list[str]]:
+    """Load and evaluate in a child, so that a spin inside durable-rules fails the test instead of hanging it."""
+    import multiprocessing
+
+    root = tmp_path / "licenses"
+    (root / "models").mkdir(parents=True)
+    (root / "fixture.yaml").write_text(yaml.safe_dump(profile()))
+    (root / "models" / "m.yaml").write_text(yaml.safe_dump({"models": [model()]}))
+    rules_file = tmp_path / "rules.yaml"
+    cover = {"id": "cover", "description": "d", "subject": "license", "when": [{"license.primary": True}],
+             "verdict": "permitted", "message": "covered", "cite": "license"}
+    rules_file.write_text(yaml.safe_dump({"rules": [cover, *rules]}))
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_verdicts_in_child, args=(root, rules_file, uses, queue))
+    child.start()
+    child.join(120)
+    alive = child.is_alive()
+    if alive:
+        child.kill()
+        child.join(5)
+    assert not alive, "durable-rules spun while creating the ruleset"
+    assert child.exitcode == 0
+    result: list[list[str]] = queue.get(timeout=5)
+    return result
+
+
+def test_an_in_list_of_a_thousand_names_compiles_and_matches(tmp_path: Path) -> None:
+    names = [f"project-{n}" for n in range(1000)]
+    rule = {"id": "listed-projects", "description": "d", "subject": "license",
+            "when": [{"use.name": {"in": names}}, {"use.commercial": True}], "verdict": "restricted",
+            "message": "listed", "cite": "license"}
+    uses = [UseCase(name="project-997", commercial=True), UseCase(name="project-3", commercial=True),
+            UseCase(name="project-3"), UseCase(name="elsewhere", commercial=True)]
+    assert _run_bounded(tmp_path, [rule], uses) == [["cover", "listed-projects"], ["cover", "listed-projects"],
+                                                    ["cover"], ["cover"]]
+
+
+def test_an_any_of_long_in_lists_compiles_and_matches(tmp_path: Path) -> None:
+    rule = {"id": "either-list", "description": "d", "subject": "license",
+            "when": [{"any": [{"use.name": {"in": [f"a-{n}" for n in range(400)]}},
+                              {"use.licensee_country": {"in": ["FR", "DE"]}},
+                              {"use.name": {"in": [f"b-{n}" for n in range(400)]}}]}],
+            "verdict": "restricted", "message": "listed", "cite": "license"}
+    uses = [UseCase(name="b-399"), UseCase(name="a-0"), UseCase(name="c-1", licensee_country="FR"),
+            UseCase(name="c-1")]
+    assert _run_bounded(tmp_path, [rule], uses) == [["cover", "either-list"]] * 3 + [["cover"]]
+
+
+def test_three_thousand_rules_load_and_each_fires(tmp_path: Path) -> None:
+    rules = [{"id": f"policy-{n}", "description": "d", "subject": "license",
+              "when": [{"use.name": f"team-{n}"}], "verdict": "restricted", "message": f"team {n}",
+              "cite": "license"} for n in range(3000)]
+    uses = [UseCase(name="team-0"), UseCase(name="team-2999"), UseCase(name="team-1500"), UseCase(name="nobody")]
+    assert _run_bounded(tmp_path, rules, uses) == [["cover", "policy-0"], ["cover", "policy-2999"],
+                                                   ["cover", "policy-1500"], ["cover"]]
+
+
+def test_a_rule_too_long_to_split_is_refused_at_load_with_its_line(tmp_path: Path) -> None:
+    from modelterms._loader import validate_paths
+
+    rules_file = tmp_path / "rules.yaml"
+    rules_file.write_text(yaml.safe_dump({"rules": [{
+        "id": "huge", "description": "d", "subject": "license",
+        "when": [{"use.name": {"in": [f"n-{n}" for n in range(20_000)]}}],
+        "verdict": "restricted", "message": "m", "cite": "license"}]}))
+    ((_, kind, problems),) = validate_paths([str(rules_file)])
+    assert kind == "rules"
+    (problem,) = problems
+    assert problem.line is not None and problem.key.endswith("when")
+    assert "alternatives" in problem.message

@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ._engine import plan_problem
 from ._errors import Problem
 from ._facts import BOOL, CONTEXT, FIELDS, INT, LIST, STR
 from ._model import CompiledRules, Rule
@@ -154,6 +155,9 @@ def compile_rules(rules: Sequence[Rule], documents: Mapping[str, Document] | Non
     for rule in rules:
         compiler = _RuleCompiler(rule, documents.get(rule.source), locations.get(rule.id, ()))
         definition[rule.id] = compiler.compile()
+        too_big = plan_problem(rule.id, definition[rule.id]) if not compiler.problems else None
+        if too_big is not None:  # found here, at load, rather than when the first evaluation registers it
+            compiler.problem(("when",), too_big, "move the long lists into separate rules or a shorter `in`")
         problems += compiler.problems
         condition_paths = compiler.paths - compiler.template_paths
         wanted.setdefault(rule.subject, set()).update(condition_paths)

@@ -32,6 +32,13 @@ once, and ``tests/test_engine_traits.py`` proves each:
   registers again on first use.
 * ``Ruleset()`` mutates the definition it is given (it deletes ``run``): we hand
   it a fresh copy each time.
+* ``create_ruleset`` spins for ever once a ruleset holds more than ~512
+  alternatives (measured: 512 one-test rules register, 513 spin; so does one
+  rule with an ``$or`` of 513, as an ``in`` list of that size compiles to):
+  a rule's alternatives are counted, a rule with too many is split into
+  several that record the same rule id (one per slice of its largest ``$or``),
+  and the rules are packed into as many rulesets as keep each under
+  ``_BUDGET``. Every evaluation asserts the facts into each of them.
 """
 
 from __future__ import annotations
@@ -50,7 +57,7 @@ _SESSION = "modelterms"
 
 _lock = threading.RLock()
 _host: Any = None
-_registered: set[str] = set()
+_registered: dict[str, list[str]] = {}
 _fired: list[tuple[str, str]] = []
 
 
@@ -59,7 +66,7 @@ def _reset_after_fork() -> None:
     global _lock, _host, _registered, _fired
     _lock = threading.RLock()
     _host = None  # the parent's host may have been mid-assert; its sessions are never deleted here
-    _registered = set()
+    _registered = {}
     _fired = []
 
 
@@ -96,26 +103,126 @@ def _only_absence(condition: dict[str, Any]) -> bool:
     return all(isinstance(term, dict) and set(term) <= {"$nex"} for term in terms)
 
 
-def _register(name: str, definition: dict[str, Any]) -> None:
-    if name in _registered:
-        return
-    rules: dict[str, Any] = {}
+#: Alternatives per durable ruleset: half the measured point where create_ruleset starts to spin.
+_BUDGET = 256
+#: Pieces one rule may be split into; past this a rule is refused at load (``plan_problem``).
+_MAX_PIECES = 64
+
+
+def _leaves(node: Any) -> int:
+    """Comparisons in a condition tree."""
+    if isinstance(node, dict) and len(node) == 1:
+        ((key, value),) = node.items()
+        if key in ("$or", "$and") and isinstance(value, list):
+            return sum(_leaves(item) for item in value)
+    return 1
+
+
+def _cost(node: Any) -> int:
+    """The alternatives a condition adds to a ruleset: the comparisons under its ``$or`` nodes (an upper bound)."""
+    if isinstance(node, dict) and len(node) == 1:
+        ((key, value),) = node.items()
+        if key == "$or" and isinstance(value, list):
+            return sum(_leaves(item) for item in value)
+        if key == "$and" and isinstance(value, list):
+            return sum(_cost(item) for item in value)
+    return 0
+
+
+def _rule_cost(rule: dict[str, Any]) -> int:
+    return 1 + sum(_cost(condition["m"]) for condition in rule["all"])
+
+
+def _flat_or(items: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, dict) and list(item) == ["$or"]:
+            out += _flat_or(item["$or"])
+        else:
+            out.append(item)
+    return out
+
+
+def _split(rule: dict[str, Any]) -> list[dict[str, Any]]:
+    """``rule`` as rules each within the budget, together matching what it matches; [] if it cannot be split."""
+    if _rule_cost(rule) <= _BUDGET:
+        return [rule]
+    conditions = rule["all"]
+    if len(conditions) != 1 or list(conditions[0]["m"]) != ["$and"]:
+        return []
+    parts = conditions[0]["m"]["$and"]
+    candidates = [(len(_flat_or(part["$or"])), index) for index, part in enumerate(parts)
+                  if isinstance(part, dict) and list(part) == ["$or"]]
+    if not candidates:
+        return []
+    size, index = max(candidates)
+    alternatives = _flat_or(parts[index]["$or"])
+    step = max(1, (_BUDGET - 1) // 2)
+    if size <= 1:
+        return []
+    if size <= step:  # this $or is small: the cost is elsewhere
+        step = max(1, size // 2)
+    out: list[dict[str, Any]] = []
+    for start in range(0, size, step):
+        chunk = alternatives[start:start + step]
+        piece = [*parts[:index], chunk[0] if len(chunk) == 1 else {"$or": chunk}, *parts[index + 1:]]
+        pieces = _split({**rule, "all": [{"m": {"$and": piece}}]})
+        if not pieces:
+            return []
+        out += pieces
+        if len(out) > _MAX_PIECES:
+            return []
+    return out
+
+
+def plan_problem(rule_id: str, rule: dict[str, Any]) -> str | None:
+    """Why durable-rules could not run this compiled rule, or None: for the compiler to report at load."""
+    if _rule_cost(rule) > _BUDGET and not _split(copy.deepcopy(rule)):
+        return (f"rule {rule_id} has {_rule_cost(rule) - 1} alternatives; split it into at most "
+                f"{_MAX_PIECES} rules of at most {_BUDGET} alternatives each")
+    return None
+
+
+def _register(name: str, definition: dict[str, Any]) -> list[str]:
+    """The names of the durable rulesets that together hold ``definition``, registered once."""
+    parts = _registered.get(name)
+    if parts is not None:
+        return parts
+    pieces: list[tuple[str, dict[str, Any]]] = []
     for rule_id, rule in copy.deepcopy(definition).items():
         for condition in rule["all"]:
             if _only_absence(condition["m"]):
                 raise EvaluationError(f"rule {rule_id} tests only for absence, which durable-rules cannot run")
-        rules[rule_id] = {**rule, "run": _record(rule_id)}
-    rules[_SENTINEL] = {"all": [{"m": {"subject": _SENTINEL}}], "run": _ignore}
-    rules[_CATCH_ALL] = {
-        "all": [{"any_fact": {"$ex": {"subject": 1}}},
-                {"never": {"$and": [{"subject": _CATCH_ALL}, {"$ex": {"never": 1}}]}}],
-        "run": _ignore,
-    }
-    try:
-        _get_host().register_rulesets({name: rules})
-    except Exception as exc:  # durable raises bare Exception for bad definitions
-        raise EvaluationError(f"durable-rules rejected ruleset {name}: {exc}") from None
-    _registered.add(name)
+        split = _split(rule)
+        if not split:
+            raise EvaluationError(plan_problem(rule_id, rule) or f"rule {rule_id} cannot be split")
+        for number, piece in enumerate(split):
+            piece_name = rule_id if len(split) == 1 else f"{rule_id}__piece{number}"
+            pieces.append((piece_name, {**piece, "run": _record(rule_id)}))
+    groups: list[dict[str, Any]] = [{}]
+    spent = 0
+    for piece_name, piece in pieces:
+        cost = _rule_cost(piece)
+        if groups[-1] and spent + cost > _BUDGET - 2:  # 2: the sentinel and the catch-all
+            groups.append({})
+            spent = 0
+        groups[-1][piece_name] = piece
+        spent += cost
+    names = [name if len(groups) == 1 else f"{name}-part{number}" for number in range(len(groups))]
+    host = _get_host()
+    for part_name, rules in zip(names, groups, strict=True):
+        rules[_SENTINEL] = {"all": [{"m": {"subject": _SENTINEL}}], "run": _ignore}
+        rules[_CATCH_ALL] = {
+            "all": [{"any_fact": {"$ex": {"subject": 1}}},
+                    {"never": {"$and": [{"subject": _CATCH_ALL}, {"$ex": {"never": 1}}]}}],
+            "run": _ignore,
+        }
+        try:
+            host.register_rulesets({part_name: rules})
+        except Exception as exc:  # durable raises bare Exception for bad definitions
+            raise EvaluationError(f"durable-rules rejected ruleset {name}: {exc}") from None
+    _registered[name] = names
+    return names
 
 
 def run(name: str, definition: dict[str, Any], facts: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -126,15 +233,19 @@ def run(name: str, definition: dict[str, Any], facts: Sequence[dict[str, Any]]) 
     from durable.engine import MessageNotHandledException, MessageObservedException
 
     with _lock:
-        _register(name, definition)
+        parts = _register(name, definition)
         host = _get_host()
         for fact in facts:  # the facts are built fresh for each evaluation: tag them in place
             fact["sid"] = _SESSION
         batch = [*facts, {"sid": _SESSION, "id": _SENTINEL, "subject": _SENTINEL}]
         _fired.clear()
+        asserted: list[str] = []
         try:
-            host.assert_facts(name, batch)
-            return sorted(_fired, key=lambda hit: (int(hit[1]), hit[0]))
+            for part in parts:
+                asserted.append(part)
+                host.assert_facts(part, batch)
+            # a split rule can match one fact in two pieces: each (rule, fact) once
+            return sorted(set(_fired), key=lambda hit: (int(hit[1]), hit[0]))
         except (MessageNotHandledException, MessageObservedException) as exc:
             raise EvaluationError(f"durable-rules refused the facts: {type(exc).__name__}") from None
         except EvaluationError:
@@ -143,10 +254,11 @@ def run(name: str, definition: dict[str, Any], facts: Sequence[dict[str, Any]]) 
             raise EvaluationError(f"durable-rules failed: {exc}") from None
         finally:
             _fired.clear()
-            try:
-                host.delete_state(name, _SESSION)
-            except Exception:  # no state was created (e.g. the assert failed early)
-                pass
+            for part in asserted:
+                try:
+                    host.delete_state(part, _SESSION)
+                except Exception:  # no state was created (e.g. the assert failed early)
+                    pass
 
 
 def registered_rulesets() -> int:
