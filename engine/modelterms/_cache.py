@@ -81,12 +81,15 @@ def key(roots: Iterable[Path], extra: str) -> str:
         from _blake2 import blake2b
     except ImportError:  # pragma: no cover - other Python implementations
         from hashlib import blake2b
+    from ._errors import InputError
+    from ._yaml import read_bytes
+
     digest = blake2b(extra.encode(), digest_size=20)
     for path in _inputs(roots):
         digest.update(str(path).encode() + b"\0")
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
+        try:  # the one reader: a FIFO, a device or an oversize file is never read (the loader reports it)
+            digest.update(read_bytes(str(path)))
+        except InputError:
             digest.update(b"<unreadable>")
         digest.update(b"\0")
     return digest.hexdigest()
@@ -110,8 +113,11 @@ def cached(roots: list[Path], extra: str, build: Callable[[], T], kind: type[T],
     input_key = key(roots, f"{FORMAT}|{extra}")
     path = directory / f"catalog-{input_key}.json"
     loaded = _read(path, secret, input_key, kind)
-    if loaded is not None and usable(loaded):
-        return loaded
+    try:
+        if loaded is not None and usable(loaded):
+            return loaded
+    except Exception:  # a rebuilt value that cannot even be vetted is not used
+        pass
     value = build()  # raises on invalid input: nothing is written
     _write(directory, path, secret, input_key, kind, value)
     return value
@@ -179,7 +185,7 @@ def _read(path: Path, secret: bytes, input_key: str, kind: type[T]) -> T | None:
         if not isinstance(data, dict) or data.get("key") != input_key or set(data) != {"key", "value"}:
             return None
         return _decoder(kind)(data["value"])  # type: ignore[no-any-return]
-    except (ValueError, TypeError, KeyError, RecursionError):
+    except Exception:  # whatever a signed-but-odd entry provokes while rebuilding: rebuild from the files
         return None
 
 
@@ -192,7 +198,7 @@ def _write(directory: Path, path: Path, secret: bytes, input_key: str, kind: typ
                              separators=(",", ":")).encode()
         if _decoder(kind)(json.loads(payload)["value"]) != value:
             return  # something in it has no faithful plain form: better no cache than a different answer
-    except (ValueError, TypeError, KeyError, RecursionError):
+    except Exception:  # no plain form at all: no cache
         return
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
