@@ -34,8 +34,12 @@ rules:
 """
 
 
-def _cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "MODELTERMS_NO_CACHE": "1", **(env or {})}
+def _cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120,
+         cache: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a subprocess; with ``cache``, the catalog cache (which hashes every input) is on, there."""
+    caching = {"MODELTERMS_CACHE_DIR": str(cache), "XDG_CONFIG_HOME": str(cache)} if cache else {
+        "MODELTERMS_NO_CACHE": "1"}
+    environment = {**{k: v for k, v in os.environ.items() if k != "MODELTERMS_NO_CACHE"}, **caching, **(env or {})}
     return subprocess.run([sys.executable, "-m", "modelterms", *args], capture_output=True, text=True,
                           env=environment, timeout=timeout, errors="replace")
 
@@ -105,19 +109,21 @@ def _fifo(tmp_path: Path, name: str) -> Path:
 SPECIAL_OPTIONS = ["--use-case", "--config", "--policy", "--rules", "--licenses"]
 
 
+@pytest.mark.parametrize("cached", [False, True], ids=["no-cache", "cache"])
 @pytest.mark.parametrize("option", SPECIAL_OPTIONS)
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
-def test_devices_are_not_read(option: str, device: str) -> None:
+def test_devices_are_not_read(tmp_path: Path, option: str, device: str, cached: bool) -> None:
     result = _cli("check", "--model", GPT, "--no-config" if option != "--config" else "--format=json",
-                  option, device)
+                  option, device, cache=tmp_path / "cache" if cached else None)
     _assert_input_error(result)
     assert "is not a regular file" in result.stderr
 
 
+@pytest.mark.parametrize("cached", [False, True], ids=["no-cache", "cache"])
 @pytest.mark.parametrize("option", [*SPECIAL_OPTIONS, "--batch"])
-def test_fifos_never_block(tmp_path: Path, option: str) -> None:
+def test_fifos_never_block(tmp_path: Path, option: str, cached: bool) -> None:
     fifo = _fifo(tmp_path, "input.yaml" if option != "--config" else "modelterms.yaml")
-    result = _cli("check", "--model", GPT, option, str(fifo), timeout=60)
+    result = _cli("check", "--model", GPT, option, str(fifo), timeout=60, cache=tmp_path / "cache" if cached else None)
     _assert_input_error(result)
     assert "is not a regular file" in result.stderr
 
@@ -138,6 +144,20 @@ def test_read_text_checks_the_size_before_reading(tmp_path: Path, monkeypatch: p
     with pytest.raises(InputError, match=f"is larger than {MAX_FILE_BYTES} bytes"):
         read_text(str(big))
     assert sum(read) == 0
+
+
+def test_the_cache_key_never_reads_a_sparse_file_whole(tmp_path: Path) -> None:
+    """The catalog cache hashes its inputs before the loader sees them: it must read through the one reader too."""
+    import resource
+
+    from modelterms._cache import key
+
+    big = tmp_path / "sparse.yaml"
+    with open(big, "wb") as handle:
+        handle.truncate(3 * 1024**3)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    key([big], "x")
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 500_000  # KiB; reading it whole is 3 GiB
 
 
 def test_an_oversize_file_is_read_no_further_than_the_limit(tmp_path: Path) -> None:
