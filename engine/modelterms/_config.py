@@ -1,9 +1,10 @@
 """The project configuration: which models a project uses, for what, under which policies and waivers.
 
 It lives in ``modelterms.yaml`` at the project root, or in ``[tool.modelterms]``
-of ``pyproject.toml``, and is found by walking up from the working directory
-(stopping at the repository root, so a stray file above the project is never
-picked up). Its keys are a public contract, checked against
+of ``pyproject.toml`` (any TOML spelling: the file is parsed, not searched), and
+is found by walking up from the working directory, stopping at the repository
+root (``.git``/``.hg``), the home directory or a filesystem boundary, so that a
+stray file above the project is never picked up. The CLI names the file it used. Its keys are a public contract, checked against
 ``schemas/config.schema.json`` with the same messages as every other file.
 """
 
