@@ -251,3 +251,20 @@ def _use():  # type: ignore[no-untyped-def]
     from modelterms import UseCase
 
     return UseCase(as_of=DAY)
+
+
+def test_whether_a_base_binds_derivatives_is_profile_data(root: Path) -> None:
+    # The same Llama 3.1 fine-tune, once with the bundled profile (derivatives: binds) and once with a copy of
+    # it that says its terms do not carry into derivatives: only the data changed, and so did the answer.
+    path = card(root, "acme/llama-ft", "license: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B-Instruct")
+    assert scan()[path]["license"] == "llama-3.1"
+    bundled = Path(__file__).parent.parent / "licenses" / "llama-3.1.yaml"
+    text = bundled.read_text()
+    assert "derivatives: {binds: true" in text
+    (root / "profiles").mkdir()
+    (root / "profiles" / "llama-3.1.yaml").write_text(text.replace("derivatives: {binds: true", "derivatives: {binds: false"))
+    result = CliRunner().invoke(main, ["scan", "models/acme/llama-ft", "--licenses", "profiles", "--format", "json",
+                                       *USE, "--fail-on", "never"])
+    assert result.exit_code == 0, result.stderr
+    (entry,) = json.loads(result.stdout)["results"]
+    assert entry["license"] == "apache-2.0" and "card-license-conflict" not in rules(entry)
