@@ -262,7 +262,8 @@ def test_whether_a_base_binds_derivatives_is_profile_data(root: Path) -> None:
     text = bundled.read_text()
     assert "derivatives: {binds: true" in text
     (root / "profiles").mkdir()
-    (root / "profiles" / "llama-3.1.yaml").write_text(text.replace("derivatives: {binds: true", "derivatives: {binds: false"))
+    unbound = text.replace("derivatives: {binds: true", "derivatives: {binds: false")
+    (root / "profiles" / "llama-3.1.yaml").write_text(unbound)
     result = CliRunner().invoke(main, ["scan", "models/acme/llama-ft", "--licenses", "profiles", "--format", "json",
                                        *USE, "--fail-on", "never"])
     assert result.exit_code == 0, result.stderr
