@@ -149,7 +149,7 @@ def _use_case_options(func: Callable[..., Any]) -> Callable[..., Any]:
         func = click.option(f"--{flag}/--no-{flag}", key, default=None, help=f"Use-case key `{key}`.")(func)
     func = click.option("--purpose", "purposes", multiple=True, help="Purpose tag (repeatable).")(func)
     func = click.option("--territory", "territories", multiple=True,
-                        help="ISO country code where the product is offered (repeatable; EU allowed).")(func)
+                        help="ISO country code where the product is offered (repeatable; EU and EEA allowed).")(func)
     func = click.option("--licensee-country", default=None, help="ISO code where your organisation is domiciled.")(func)
     func = click.option("--as-of", default=None, help="Date whose license versions apply (default today).")(func)
     func = click.option("--use-case", "use_case_file", type=click.Path(), default=None,
