@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -71,12 +71,17 @@ def eu_members() -> tuple[str, ...]:
     return tuple(load_schema("common.schema.json")["$defs"]["eu_members"]["const"])
 
 
-def expand_territories(codes: tuple[str, ...] | list[str]) -> list[str]:
-    """``EU`` becomes its member states; the result is sorted and free of repeats."""
+def expand_territories(codes: Sequence[str]) -> list[str]:
+    """``EU`` becomes its member states, ``EEA`` those and the EEA's other members; sorted, free of repeats."""
     out: set[str] = set()
     for code in codes:
-        out.update(eu_members() if code == "EU" else (code,))
+        out.update(eu_members() if code == "EU" else (*eu_members(), *_eea_beyond_eu()) if code == "EEA" else (code,))
     return sorted(out)
+
+
+@cache
+def _eea_beyond_eu() -> tuple[str, ...]:
+    return tuple(load_schema("common.schema.json")["$defs"]["eea_beyond_eu"]["const"])
 
 
 def purpose_problems(document: Document, path: tuple[str | int, ...], tags: Any, *,
