@@ -464,3 +464,22 @@ def test_show_offers_the_nearest_model_or_license() -> None:
     assert code == 2 and "`gpt-4o`" in err
     code, _, err = run("show", "apache-2")
     assert code == 2 and "`apache-2.0`" in err
+
+
+# ----------------------------------------------------------------------------- 14: EEA
+
+
+def test_eea_is_a_territory_group_the_eu_and_iceland_liechtenstein_norway() -> None:
+    from modelterms._usecase import expand_territories
+
+    eea = expand_territories(["EEA"])
+    assert len(eea) == 30 and set(eea) == set(expand_territories(["EU"])) | {"IS", "LI", "NO"}
+
+
+def test_territory_eea_on_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    hunyuan = "tencent/Tencent-Hunyuan-Large"  # its license excludes the EU
+    code, report, err = as_json("check", "--no-config", "--model", hunyuan, "--territory", "EEA")
+    assert "EE" not in err
+    assert report["use_case"]["territories"] == ["EEA"]
+    assert "territory-excludes-place-of-use" in {f["rule"] for f in report["results"][0]["findings"]}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
 
@@ -116,13 +116,21 @@ class UseCase:
     monthly_revenue_usd: int | None = None
     annual_revenue_usd: int | None = None
     licensee_country: str | None = None
-    territories: tuple[str, ...] = ()
-    purposes: tuple[str, ...] = ()
+    #: any sequence of codes (a list or a tuple); stored as a tuple. A bare string is refused, not split.
+    territories: Sequence[str] = ()
+    #: any sequence of purpose tags; stored as a tuple. A bare string is refused, not split.
+    purposes: Sequence[str] = ()
 
     def __post_init__(self) -> None:
-        # Accept lists from callers but store tuples, so the object stays hashable and immutable.
-        object.__setattr__(self, "territories", tuple(self.territories))
-        object.__setattr__(self, "purposes", tuple(self.purposes))
+        # Accept any sequence from callers but store tuples, so the object stays hashable and immutable.
+        for key, noun in (("territories", "codes"), ("purposes", "purpose tags")):
+            value = getattr(self, key)
+            if isinstance(value, (str, bytes)):
+                from ._errors import InputError, Problem
+
+                raise InputError([Problem("UseCase", None, key, f"must be a list of {noun}, not the string "
+                                          f"{value!r}", f"write {key}=[{value!r}]")])
+            object.__setattr__(self, key, tuple(value))
         from ._usecase import check_use_case  # validation lives with the loader
 
         check_use_case(self)

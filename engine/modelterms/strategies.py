@@ -23,12 +23,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import strategies as st
 
-from ._facts import BOOL, FIELDS, INT, LIST, STR
-from ._model import USE_CASE_BOOLEANS, USE_CASE_NUMBERS, UseCase
-from ._schema import load_schema
-from ._usecase import vocabulary
+def _hypothesis_setup_hook() -> None:
+    """Called by hypothesis (entry point group ``hypothesis``): makes ``st.from_type(UseCase)`` work.
+
+    Defined before hypothesis is imported below: importing this module first imports hypothesis,
+    whose start-up calls this hook while this module is still half-loaded. The strategy is deferred,
+    so nothing defined further down is needed until it is drawn from.
+    """
+    from hypothesis import strategies as hypothesis_strategies
+
+    from ._model import UseCase
+
+    hypothesis_strategies.register_type_strategy(UseCase, hypothesis_strategies.deferred(lambda: use_cases()))
+
+
+from hypothesis import strategies as st  # noqa: E402  (after the hook, see its docstring)
+
+from ._facts import BOOL, FIELDS, INT, LIST, STR  # noqa: E402
+from ._model import USE_CASE_BOOLEANS, USE_CASE_NUMBERS, UseCase  # noqa: E402
+from ._schema import load_schema  # noqa: E402
+from ._usecase import vocabulary  # noqa: E402
 
 __all__ = [
     "invalid_license_profiles",
@@ -42,11 +57,13 @@ __all__ = [
 ]
 
 _URL = "https://example.org/license"
+#: Territory codes that stand for several countries (expanded before the rules see them).
+_GROUPS = ("EU", "EEA")
 _GRANTS = ("commercial_use", "modify", "redistribute", "serve_third_parties", "train_on_outputs")
 
 
 def _countries() -> list[str]:
-    return [code for code in load_schema("common.schema.json")["$defs"]["country"]["enum"] if code != "EU"]
+    return [code for code in load_schema("common.schema.json")["$defs"]["country"]["enum"] if code not in _GROUPS]
 
 
 def _dates() -> st.SearchStrategy[str]:
@@ -63,7 +80,7 @@ def use_case_dicts() -> st.SearchStrategy[dict[str, Any]]:
         **{key: st.booleans() for key in USE_CASE_BOOLEANS},
         **{key: st.integers(0, 10**12) for key in USE_CASE_NUMBERS},
         "licensee_country": st.sampled_from(countries),
-        "territories": st.lists(st.sampled_from([*countries, "EU"]), max_size=4, unique=True),
+        "territories": st.lists(st.sampled_from([*countries, *_GROUPS]), max_size=4, unique=True),
         "purposes": st.lists(st.sampled_from(sorted(vocabulary())), max_size=3, unique=True),
     }
     return st.fixed_dictionaries({}, optional=values)
@@ -245,8 +262,3 @@ def invalid_rules() -> st.SearchStrategy[tuple[dict[str, Any], str]]:
         return {"rules": [rule]}, "compares a boolean field with 'yes'"
 
     return st.tuples(rules(), st.sampled_from([typo_path, bad_verdict, wrong_type])).map(lambda t: t[1](t[0]))
-
-
-def _hypothesis_setup_hook() -> None:
-    """Called by hypothesis (entry point group ``hypothesis``): makes ``st.from_type(UseCase)`` work."""
-    st.register_type_strategy(UseCase, st.deferred(use_cases))

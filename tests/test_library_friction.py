@@ -1,0 +1,60 @@
+"""The library as a Python developer meets it (issue 17, items 16-20): imports, types, fixtures, messages, repr.
+
+Each test is what a newcomer would write first; each failed before the fix it names.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from modelterms import Catalog, InputError, UnknownModelError, UseCase
+
+HERE = Path(__file__).parent
+
+
+def _fresh(code: str) -> subprocess.CompletedProcess[str]:
+    """``code`` in a new interpreter, so that nothing imported by this test session helps it."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+
+# ----------------------------------------------------------------------------- 16: strategies import first
+
+
+@pytest.mark.parametrize("statement", ["from modelterms.strategies import use_cases",
+                                       "from modelterms import strategies; use_cases = strategies.use_cases"])
+def test_strategies_import_without_hypothesis_first(statement: str) -> None:
+    result = _fresh(f"{statement}\nfrom modelterms import UseCase\nimport hypothesis.strategies as st\n"
+                    "assert isinstance(use_cases().example(), UseCase)\n"
+                    "assert isinstance(st.from_type(UseCase).example(), UseCase)\nprint('ok')")
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]
+
+
+# ----------------------------------------------------------------------------- 17: sequences, strings, mypy
+
+
+def test_use_case_takes_any_sequence_and_refuses_a_bare_string() -> None:
+    assert UseCase(territories=["EU", "US"], purposes=["customer-support"]).territories == ("EU", "US")
+    assert UseCase(territories=("US",)).territories == ("US",)
+    with pytest.raises(InputError) as caught:
+        UseCase(territories="EU")
+    (problem,) = caught.value.problems
+    assert problem.message == "must be a list of codes, not the string 'EU'" and problem.key == "territories"
+    with pytest.raises(InputError, match="must be a list of purpose tags, not the string 'customer-support'"):
+        UseCase(purposes="customer-support")
+
+
+def test_the_readme_pytest_example_passes_mypy_strict(tmp_path: Path) -> None:
+    import re
+
+    readme = (HERE.parent / "README.md").read_text("utf-8")
+    (snippet,) = re.findall(r"```python\n(# tests/test_model_licenses.py \(in your project\)\n.*?)```", readme, re.S)
+    target = tmp_path / "test_model_licenses.py"
+    target.write_text(snippet, "utf-8")
+    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir",
+                             str(tmp_path / "cache"), str(target)], capture_output=True, text=True, timeout=300,
+                            env={**__import__("os").environ, "MYPYPATH": str(HERE.parent / "engine")})
+    assert result.returncode == 0, result.stdout + result.stderr
