@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from modelterms import Catalog, InputError, UnknownModelError, UseCase
+from modelterms import Catalog, InputError, UseCase
 
 HERE = Path(__file__).parent
 
@@ -58,3 +58,48 @@ def test_the_readme_pytest_example_passes_mypy_strict(tmp_path: Path) -> None:
                              str(tmp_path / "cache"), str(target)], capture_output=True, text=True, timeout=300,
                             env={**__import__("os").environ, "MYPYPATH": str(HERE.parent / "engine")})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ----------------------------------------------------------------------------- 18: a catalog factory for @given
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.conftest import model, profile  # noqa: E402
+
+
+@settings(max_examples=5, deadline=None)
+@given(commercial=st.booleans())
+def test_a_session_catalog_factory_works_under_given(make_catalog_session, commercial: bool) -> None:  # type: ignore[no-untyped-def]
+    catalog = make_catalog_session(licenses=[profile("fixture")], models=[model("acme/model")])
+    (result,) = catalog.evaluate(UseCase(commercial=commercial), ["acme/model"])
+    assert result.verdict.value == "permitted"  # the fixture profile grants everything
+
+
+def test_the_readme_documents_the_session_factory() -> None:
+    readme = (HERE.parent / "README.md").read_text("utf-8")
+    assert "make_catalog_session" in readme and "@given" in readme
+
+
+# ----------------------------------------------------------------------------- 20: repr, hash, help
+
+
+def test_catalog_repr_is_short_and_hash_is_identity() -> None:
+    catalog = Catalog.load()
+    shown = repr(catalog)
+    assert len(shown) < 120
+    counts = (len(catalog.models), len(catalog.licenses), len(catalog.rules))
+    assert shown == "Catalog({} models, {} licenses, {} rules)".format(*counts)
+    assert hash(catalog) == hash(catalog)
+    assert {catalog: 1}[catalog] == 1  # usable as a key (e.g. an lru_cache argument)
+
+
+def test_help_of_catalog_shows_no_private_members() -> None:
+    import pydoc
+
+    lines = [line for line in pydoc.render_doc(Catalog, renderer=pydoc.plaintext).splitlines()
+             if "__annotations__" not in line and "__dataclass_fields__" not in line]  # raw dicts, always listed
+    text = "\n".join(lines)
+    assert "_prepared" not in text and "_recent" not in text and "_own" not in text
+    assert "__hash__ = None" not in text
+    assert "find_model" in text and "evaluate" in text

@@ -23,9 +23,13 @@ NO_LICENSE_IN_FORCE = "no-license-in-force"
 PREPARED_ENTRIES = 4096
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity equality and hash: a catalog can key a cache; its dicts cannot hash
 class Catalog:
-    """Licenses, models and rules, validated together. Immutable; safe to share between threads."""
+    """Licenses, models and rules, validated together. Immutable; safe to share between threads.
+
+    Build one with ``Catalog.load()``; ask it with ``evaluate``, ``find_model`` and ``find_license``.
+    ``compiled`` is the rules as the engine runs them (internal).
+    """
 
     licenses: dict[str, LicenseProfile]
     models: tuple[ModelEntry, ...]
@@ -33,11 +37,16 @@ class Catalog:
     compiled: CompiledRules
     notices: tuple[str, ...] = ()
     #: Facts of the catalog's own models, by (model id, period index): they never change, so they stay warm.
-    _prepared: dict[tuple[str, int], list[Prepared]] = field(default_factory=dict, compare=False, repr=False)
+    _prepared: dict[tuple[str, int], list[Prepared]] = field(default_factory=dict, compare=False, repr=False,
+                                                             init=False)
     #: Facts of other entries (scanned cards, callers' own ModelEntry), by content, least recently used first.
     _recent: OrderedDict[str, tuple[ModelEntry, int, list[Prepared]]] = field(
-        default_factory=OrderedDict, compare=False, repr=False)
-    _own: dict[str, ModelEntry] = field(default_factory=dict, compare=False, repr=False)
+        default_factory=OrderedDict, compare=False, repr=False, init=False)
+    _own: dict[str, ModelEntry] = field(default_factory=dict, compare=False, repr=False, init=False)
+
+    def __repr__(self) -> str:
+        """Short: the whole catalog (hundreds of kilobytes) would flood every failing test's output."""
+        return f"Catalog({len(self.models)} models, {len(self.licenses)} licenses, {len(self.rules)} rules)"
 
     @classmethod
     def load(cls, licenses: Sequence[str | FsPath] = (), rules: Sequence[str | FsPath] = (), *,

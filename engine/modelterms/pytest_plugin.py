@@ -3,6 +3,9 @@
 * ``modelterms_catalog``: the bundled catalog, loaded once per session.
 * ``make_catalog``: build a temporary catalog from plain dicts, with the
   bundled rules (or your own), to test a profile or a rule in isolation.
+* ``make_catalog_session``: the same factory, session-scoped, for ``@given``
+  tests (hypothesis refuses function-scoped fixtures: they would not be reset
+  between examples). Each call still builds its own catalog in its own folder.
 """
 
 from __future__ import annotations
@@ -29,14 +32,7 @@ def write_yaml(path: Path, data: Any) -> Path:
     return path
 
 
-@pytest.fixture
-def make_catalog(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Catalog]:
-    """``make_catalog(licenses=[...], models=[...], rules=None)`` -> a Catalog of exactly those.
-
-    ``rules=None`` uses the bundled rules; a list of rule dicts uses only
-    those. Bundled licenses and models are not included.
-    """
-
+def _catalog_factory(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Catalog]:
     def factory(licenses: Sequence[dict[str, Any]] = (), models: Sequence[dict[str, Any]] = (),
                 rules: Sequence[dict[str, Any]] | None = None) -> Catalog:
         root = tmp_path_factory.mktemp("catalog")
@@ -49,3 +45,19 @@ def make_catalog(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Cata
         return Catalog.load(licenses=[root / "licenses"], rules=rule_paths, bundled=False)
 
     return factory
+
+
+@pytest.fixture
+def make_catalog(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Catalog]:
+    """``make_catalog(licenses=[...], models=[...], rules=None)`` -> a Catalog of exactly those.
+
+    ``rules=None`` uses the bundled rules; a list of rule dicts uses only
+    those. Bundled licenses and models are not included.
+    """
+    return _catalog_factory(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def make_catalog_session(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Catalog]:
+    """``make_catalog``, session-scoped: the one to use in a ``@given`` test."""
+    return _catalog_factory(tmp_path_factory)
