@@ -26,10 +26,19 @@ _BOOL_KEYS = ("commercial", "self_hosted", "modifies", "distributes", "serves_th
 _INT_KEYS = ("monthly_active_users", "monthly_revenue_usd", "annual_revenue_usd")
 
 
+def _cli_words(problem: Any) -> Any:
+    """A library problem about a model name, said as the command line says it (the option, the command)."""
+    from ._names import SEARCH_HINT
+
+    if problem.hint == SEARCH_HINT:
+        problem = problem._replace(hint="run `modelterms models --search TEXT` to search the catalog")
+    return problem._replace(file="--model") if problem.file == "model" else problem
+
+
 def _fail(problems: Any) -> NoReturn:
     from ._errors import shown
 
-    for line in shown(list(problems)):
+    for line in shown([_cli_words(problem) for problem in problems]):
         click.echo(f"error: {line}", err=True)
     sys.exit(EXIT_INPUT)
 
