@@ -103,3 +103,37 @@ def test_help_of_catalog_shows_no_private_members() -> None:
     assert "_prepared" not in text and "_recent" not in text and "_own" not in text
     assert "__hash__ = None" not in text
     assert "find_model" in text and "evaluate" in text
+
+
+# ----------------------------------------------------------------------------- 19: library words in library errors
+
+
+def _rendered(exc: BaseException) -> str:
+    return "\n".join(problem.render() for problem in getattr(exc, "problems", ()))
+
+
+def test_unknown_model_errors_speak_python() -> None:
+    catalog = Catalog.load()
+    for name in ("gpt-4oo", "zzzz-qqqq-nothing"):
+        with pytest.raises(InputError) as caught:
+            catalog.find_model(name)
+        text = _rendered(caught.value)
+        assert name in text and "--model" not in text and "modelterms models" not in text, text
+
+
+def test_use_case_errors_speak_python() -> None:
+    with pytest.raises(InputError) as caught:
+        UseCase(commercial="yes")  # type: ignore[arg-type]
+    text = _rendered(caught.value)
+    assert "commercial" in text and "<UseCase>:1" not in text and "without quotes" not in text, text
+    assert "True or False" in text
+
+
+def test_the_cli_keeps_its_own_words() -> None:
+    from click.testing import CliRunner
+
+    from modelterms.cli import main
+
+    result = CliRunner().invoke(main, ["check", "--no-config", "--model", "zzzz-qqqq-nothing"])
+    assert result.exit_code == 2
+    assert "--model" in result.stderr and "modelterms models --search" in result.stderr

@@ -102,7 +102,7 @@ class ModelIndex:
             return candidates[0]
         if candidates:
             ids = ", ".join(sorted(model.id for model in candidates))
-            raise UnknownModelError([Problem("--model", None, "", f"`{typed}` is ambiguous: it names {ids}",
+            raise UnknownModelError([Problem("model", None, "", f"`{typed}` is ambiguous: it names {ids}",
                                              "give the full id")])
         return None
 
@@ -119,12 +119,15 @@ class ModelIndex:
         return [lowered[item] for item in close]
 
 
-def unknown(names: Sequence[str], index: ModelIndex, where: str = "--model") -> UnknownModelError:
+#: The hint when no name is close, in library words (the CLI says it in its own: see cli._cli_words).
+SEARCH_HINT = "no catalog id or alias is close; Catalog.models lists every entry"
+
+
+def unknown(names: Sequence[str], index: ModelIndex, where: str = "model") -> UnknownModelError:
     """One error listing every unknown name, each with its nearest catalog names."""
     problems = []
     for name in names:
         close = index.nearest(name)
-        hint = ("did you mean " + " or ".join(f"`{item}`" for item in close) + "?") if close else \
-            "run `modelterms models --search TEXT` to search the catalog"
+        hint = ("did you mean " + " or ".join(f"`{item}`" for item in close) + "?") if close else SEARCH_HINT
         problems.append(Problem(where, None, "", f"unknown model `{name}`", hint))
     return UnknownModelError(problems)

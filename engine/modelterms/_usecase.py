@@ -148,4 +148,10 @@ def use_case_from_dict(data: Mapping[str, Any], *, source: str = "<use case>",
 def check_use_case(use_case: UseCase) -> None:
     """Validate a UseCase built from keyword arguments, exactly like a file."""
     data = use_case.to_dict()
-    raise_if(use_case_problems(Document("<UseCase>", data)))
+    raise_if([problem._replace(file="UseCase", line=None, hint=_PYTHON_HINTS.get(problem.hint, problem.hint))
+              for problem in use_case_problems(Document("UseCase", data))])
+
+
+#: A file's hints, as a caller of ``UseCase(...)`` would act on them.
+_PYTHON_HINTS = {"write true or false, without quotes": "pass True or False",
+                 "write the number without quotes or commas": "pass an int"}
