@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path as _FsPath
 from typing import Any
@@ -89,40 +90,62 @@ def _declares(option: dict[str, Any], value: Any) -> bool:
     return any(_is_type(value, name) for name in (expected if isinstance(expected, list) else [expected]))
 
 
+@cache
+def _resolve(ref: str, filename: str) -> tuple[dict[str, Any], str]:
+    """The schema node a ``$ref`` names, and its file (the schemas are read once, so are their nodes)."""
+    target_file, _, pointer = ref.partition("#")
+    filename = target_file or filename
+    node: Any = load_schema(filename)
+    for part in filter(None, pointer.split("/")):
+        node = node[part]
+    return node, filename
+
+
+#: id(schema node) -> its keywords beside ``$ref``; nodes come from load_schema's cache, so ids stay valid.
+_REST: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+
+
+def _beside_ref(schema: dict[str, Any]) -> dict[str, Any]:
+    found = _REST.get(id(schema))
+    if found is None or found[0] is not schema:
+        found = _REST[id(schema)] = (schema, {k: v for k, v in schema.items() if k not in ("$ref", "description")})
+    return found[1]
+
+
 class _Validator:
     def __init__(self, document: Document, filename: str) -> None:
         self.document = document
         self.filename = filename
         self.count = 0
+        self.quiet = 0
 
     def resolve(self, ref: str, filename: str) -> tuple[dict[str, Any], str]:
-        target_file, _, pointer = ref.partition("#")
-        filename = target_file or filename
-        node: Any = load_schema(filename)
-        for part in filter(None, pointer.split("/")):
-            node = node[part]
-        return node, filename
+        return _resolve(ref, filename)
 
     def check(self, value: Any, schema: dict[str, Any], path: Path, filename: str) -> list[Problem]:
         if "$ref" in schema:
             target, target_file = self.resolve(schema["$ref"], filename)
             problems = self.check(value, target, path, target_file)
-            rest = {k: v for k, v in schema.items() if k not in ("$ref", "description")}
+            rest = _beside_ref(schema)
             return problems or (self.check(value, rest, path, filename) if rest else [])
         if "anyOf" in schema:
-            attempts = [self.check(value, option, path, filename) for option in schema["anyOf"]]
-            if all(attempts):
+            # Options are tried quietly (no "did you mean" for a branch that may pass or be dropped) and the
+            # first that passes ends the search; only the option whose problems are shown is checked again
+            # with suggestions, so they are built for shown problems alone.
+            options = schema["anyOf"]
+            attempts = self.quietly(lambda option: self.check(value, option, path, filename), options)
+            if attempts is not None:
                 # The option written for this type of value says best what is wrong with it
                 # (`any: []` "needs at least 1 item", not "must be a string ... not a list").
-                fitting = [attempt for option, attempt in zip(schema["anyOf"], attempts, strict=True)
-                           if _declares(option, value)]
-                return min(fitting or attempts, key=len)
+                fitting = [index for index, option in enumerate(options) if _declares(option, value)]
+                best = min(fitting or range(len(options)), key=lambda index: len(attempts[index]))
+                return self.check(value, options[best], path, filename)
         if "const" in schema and value != schema["const"]:
             return [self.problem(path, f"must be {schema['const']!r}")]
         if "enum" in schema and value not in schema["enum"]:
             shown = "" if isinstance(value, (dict, list)) else f"{value!r} "
             return [self.problem(path, f"{shown}is not allowed here",
-                                 self.suggest(str(value), [str(option) for option in schema["enum"]])
+                                 self.suggest(str(value), schema["enum"])
                                  or schema.get("description", ""))]
         expected = schema.get("type")
         if expected is not None:
@@ -198,9 +221,9 @@ class _Validator:
                                              self.suggest(key, list(properties))))
             elif isinstance(extra, dict):
                 problems += self.check(item, extra, child, filename)
-        if not problems and "anyOf" in schema and all(
-            self.check(value, option, path, filename) for option in schema["anyOf"]
-        ):
+        if not problems and "anyOf" in schema and self.quietly(
+            lambda option: self.check(value, option, path, filename), schema["anyOf"]
+        ) is not None:
             wanted = " or ".join(f"`{req}`" for option in schema["anyOf"] for req in option.get("required", []))
             problems.append(self.problem(path, f"needs {wanted}"))
         return problems
@@ -217,13 +240,31 @@ class _Validator:
             hint = "write a whole number"
         return self.problem(path, f"must be {wanted}, not {_TYPE_NAMES.get(_type_of(value), _type_of(value))}", hint)
 
+    def quietly(self, attempt: Callable[[Any], list[Problem]], options: list[Any]) -> list[list[Problem]] | None:
+        """Each option's problems, or None as soon as one option passes; no suggestions are built meanwhile."""
+        self.quiet += 1
+        try:
+            attempts = []
+            for option in options:
+                problems = attempt(option)
+                if not problems:
+                    return None
+                attempts.append(problems)
+            return attempts
+        finally:
+            self.quiet -= 1
+
     def problem(self, path: Path, message: str, hint: str = "") -> Problem:
+        if self.quiet:
+            return Problem(self.document.name, None, "", message, hint)  # tried, never shown
         self.count += 1
         return self.document.problem(path, message, hint)
 
-    def suggest(self, word: str, options: list[str]) -> str:
-        """A hint for the first problems only: past what is shown, a "did you mean" costs time and is never read."""
-        return suggest(word, options) if self.count < MAX_SHOWN else ""
+    def suggest(self, word: str, options: list[Any]) -> str:
+        """A hint for the first shown problems only: a discarded branch's or a hidden problem's is never read."""
+        if self.quiet or self.count >= MAX_SHOWN:
+            return ""
+        return suggest(word, [str(option) for option in options])
 
 
 def validate(document: Document, kind: str) -> list[Problem]:

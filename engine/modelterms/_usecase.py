@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -142,11 +143,21 @@ def use_case_from_dict(data: Mapping[str, Any], *, source: str = "<use case>",
     for key in ("territories", "purposes"):
         if key in values:
             values[key] = tuple(values[key])
-    return UseCase(**values)
+    _validated.active = True  # these values were just validated: __post_init__ need not do it again
+    try:
+        return UseCase(**values)
+    finally:
+        _validated.active = False
+
+
+#: Set (per thread) while use_case_from_dict builds a UseCase from values it has just validated.
+_validated = threading.local()
 
 
 def check_use_case(use_case: UseCase) -> None:
-    """Validate a UseCase built from keyword arguments, exactly like a file."""
+    """Validate a UseCase built from keyword arguments, exactly like a file (once: not again for from_dict)."""
+    if getattr(_validated, "active", False):
+        return
     data = use_case.to_dict()
     raise_if([problem._replace(file="UseCase", line=None, hint=_PYTHON_HINTS.get(problem.hint, problem.hint))
               for problem in use_case_problems(Document("UseCase", data))])
