@@ -86,10 +86,17 @@ def _load_catalog(license_dirs: tuple[str, ...], rule_files: tuple[str, ...]) ->
     return catalog
 
 
+def _say(message: str) -> None:
+    """A notice on stderr (never in an output format), unless ``modelterms --quiet``: errors are never quieted."""
+    context = click.get_current_context(silent=True)
+    if context is None or not context.find_root().meta.get("modelterms.quiet"):
+        click.echo(message, err=True)
+
+
 def _print_notices(catalog: Any) -> None:
     """Which bundled entries the user's files replaced: on stderr, so that no output format carries them."""
     for notice in catalog.notices:
-        click.echo(notice, err=True)
+        _say(notice)
 
 
 #: Box drawing (U+2500-U+257F) as ASCII, for terminals whose encoding lacks it (cp1252, latin-1, ascii).
@@ -143,10 +150,31 @@ class _Main(click.Group):
             sys.exit(EXIT_INTERNAL)
 
 
+def _version(context: click.Context, _: Any, value: bool) -> None:
+    """``--version``: the program's version and the version of the catalog data it carries."""
+    if not value or context.resilient_parsing:
+        return
+    from . import __version__
+    from ._catalog_view import data_version
+
+    click.echo(f"modelterms {__version__}\n{data_version()}")
+    context.exit()
+
+
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="modelterms")
-def main() -> None:
-    """Tell what an AI model's license lets you do: permitted, restricted or forbidden, with cited clauses."""
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
+              help="Show the version and the catalog's data version (counts and content hash), and exit.")
+@click.option("--quiet", "-q", is_flag=True, envvar="MODELTERMS_QUIET",
+              help="Only errors on stderr: no notices, no 'using config', no stale-waiver warnings.")
+def main(quiet: bool) -> None:
+    """Tell what an AI model's license lets you do: permitted, restricted or forbidden, with cited clauses.
+
+    \b
+    Options of check and scan can also be set in the environment: MODELTERMS_FORMAT,
+    MODELTERMS_FAIL_ON, MODELTERMS_CONFIG, MODELTERMS_NO_CONFIG (and MODELTERMS_QUIET).
+    Shell completion: eval "$(_MODELTERMS_COMPLETE=bash_source modelterms)" (zsh_source, fish_source).
+    """
+    click.get_current_context().meta["modelterms.quiet"] = quiet
 
 
 def _use_case_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -211,17 +239,20 @@ def _color(stream: Any) -> bool:
 
 def _report_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options ``check`` and ``scan`` share: output format, where it goes, what fails, and the project."""
-    func = click.option("--no-config", is_flag=True, help="Ignore modelterms.yaml / [tool.modelterms].")(func)
+    func = click.option("--no-config", is_flag=True, envvar="MODELTERMS_NO_CONFIG", show_envvar=True,
+                        help="Ignore modelterms.yaml / [tool.modelterms].")(func)
     func = click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+                        envvar="MODELTERMS_CONFIG", show_envvar=True,
                         help="Project config (default: modelterms.yaml or pyproject.toml, found upwards).")(func)
     func = click.option("--policy", "policy_files", multiple=True, type=click.Path(),
                         help="Organisation policy: a rule file or directory (repeatable).")(func)
     func = click.option("--output", "-o", "output", type=click.Path(dir_okay=False), default=None,
                         help="Write the report to this file (atomically) instead of standard output.")(func)
     func = click.option("--fail-on", type=click.Choice(["forbidden", "restricted", "never"]), default="forbidden",
-                        show_default=True, help="Exit 1 when any unwaived finding is at or above this.")(func)
+                        show_default=True, envvar="MODELTERMS_FAIL_ON", show_envvar=True,
+                        help="Exit 1 when any unwaived finding is at or above this.")(func)
     func = click.option("--format", "output_format", type=click.Choice(_FORMATS), default="table",
-                        show_default=True)(func)
+                        show_default=True, envvar="MODELTERMS_FORMAT", show_envvar=True)(func)
     func = click.option("--verdict", "verdicts", multiple=True,
                         type=click.Choice(["permitted", "restricted", "forbidden"]),
                         help="Show only models with this verdict (repeatable; table, markdown, html). "
@@ -254,8 +285,7 @@ def _project_config(config_file: str | None, no_config: bool) -> Any:
     if not path:
         return None
     shown = os.path.relpath(path)
-    click.echo(f"modelterms: using config {shown if not shown.startswith('..') else os.path.abspath(path)}",
-               err=True)  # on stderr, so that no output format carries it
+    _say(f"modelterms: using config {shown if not shown.startswith('..') else os.path.abspath(path)}")
     return load_config(path)
 
 
@@ -288,10 +318,13 @@ def _finish(report: Any, output_format: str, output: str | None, inputs: Sequenc
             else formatter(output_format)(report, color=color))
     _emit(text, output, inputs)
     for notice in getattr(report, "notices", ()):  # what a scan passed over (too large, not parsable)
-        click.echo(notice, err=True)
+        _say(notice)
     gate = report.gate
     for level, message in gate.messages():
-        click.echo(f"{level}: {message}", err=True)
+        if level == "error":
+            click.echo(f"{level}: {message}", err=True)
+        else:
+            _say(f"{level}: {message}")
     sys.exit(EXIT_OK if gate.passed else EXIT_FAIL)
 
 
