@@ -479,7 +479,53 @@ def test_eea_is_a_territory_group_the_eu_and_iceland_liechtenstein_norway() -> N
 def test_territory_eea_on_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     hunyuan = "tencent/Tencent-Hunyuan-Large"  # its license excludes the EU
-    code, report, err = as_json("check", "--no-config", "--model", hunyuan, "--territory", "EEA")
+    _, report, err = as_json("check", "--no-config", "--model", hunyuan, "--territory", "EEA")
     assert "EE" not in err
     assert report["use_case"]["territories"] == ["EEA"]
     assert "territory-excludes-place-of-use" in {f["rule"] for f in report["results"][0]["findings"]}
+
+
+# ----------------------------------------------------------------------------- 15: conventions
+
+
+def test_environment_variables_mirror_the_options(project: Path) -> None:
+    result = CliRunner().invoke(main, ["check", "--model", GPT, "--self-hosted"],
+                                env={"MODELTERMS_FORMAT": "json", "MODELTERMS_FAIL_ON": "never"})
+    # GPT-4o self-hosted is forbidden (api-only-not-self-hostable), yet fail-on never passes; the output is JSON.
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["gate"]["fail_on"] == "never"
+    (project / "other.yaml").write_text("use_case: {commercial: true}\nmodels: [deepseek-ai/DeepSeek-R1]\n")
+    result = CliRunner().invoke(main, ["check", "--format", "json"], env={"MODELTERMS_CONFIG": "other.yaml"})
+    assert Path(json.loads(result.stdout)["config"]).name == "other.yaml"
+    assert "MODELTERMS_FORMAT" in CliRunner().invoke(main, ["check", "--help"]).output
+
+
+def test_quiet_leaves_only_errors_on_stderr(project: Path) -> None:
+    add_waivers(project / "modelterms.yaml", f"{{model: {DEEPSEEK}, rule: '*', reason: r, approved_by: a, "
+                                             f"expires: {FAR}}}")  # matches no finding: stale
+    _, _, loud = run("check")
+    assert "using config" in loud and "stale" in loud
+    code, out, quiet = run("--quiet", "check")
+    assert code == 1 and out and quiet == ""
+
+
+def test_version_names_the_catalog_data() -> None:
+    from modelterms import Catalog
+
+    catalog = Catalog.load()
+    code, out, _ = run("--version")
+    assert code == 0
+    assert f"{len(catalog.models)} models" in out and f"{len(catalog.licenses)} licenses" in out
+    assert "sha256" in out
+
+
+def test_shell_completion_is_documented_and_works() -> None:
+    import subprocess
+    import sys
+
+    readme = (HERE.parent / "README.md").read_text("utf-8")
+    assert "_MODELTERMS_COMPLETE=bash_source modelterms" in readme
+    script = subprocess.run([sys.executable, "-c", "from modelterms.cli import main; main(prog_name='modelterms')"],
+                            env={**__import__("os").environ, "_MODELTERMS_COMPLETE": "bash_source"},
+                            capture_output=True, text=True, timeout=60)
+    assert "complete" in script.stdout and "_modelterms_completion" in script.stdout

@@ -150,3 +150,22 @@ def _license_text(profile: LicenseProfile) -> str:
         lines.append("  notes:")
         lines += _wrap(data["notes"], "    ")
     return "\n".join(lines) + "\n"
+
+
+def data_version() -> str:
+    """The bundled catalog's data version: what it holds and a hash of its files, for ``--version`` and bug reports.
+
+    The hash covers every file under the bundled ``licenses/`` and ``rules/`` (names and bytes), so two
+    installs answer alike exactly when it matches.
+    """
+    import hashlib
+
+    from ._paths import bundled_licenses, bundled_rules
+
+    digest = hashlib.sha256()
+    for root in (bundled_licenses(), bundled_rules()):
+        for path in sorted(item for item in root.rglob("*.yaml") if item.is_file()):
+            digest.update(path.relative_to(root.parent).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    catalog = Catalog.load()
+    return (f"catalog: {len(catalog.models)} models, {len(catalog.licenses)} licenses, {len(catalog.rules)} rules; "
+            f"data sha256 {digest.hexdigest()[:16]}")

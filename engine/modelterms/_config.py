@@ -4,8 +4,9 @@ It lives in ``modelterms.yaml`` at the project root, or in ``[tool.modelterms]``
 of ``pyproject.toml`` (any TOML spelling: the file is parsed, not searched), and
 is found by walking up from the working directory, stopping at the repository
 root (``.git``/``.hg``), the home directory or a filesystem boundary, so that a
-stray file above the project is never picked up. The CLI names the file it used. Its keys are a public contract, checked against
-``schemas/config.schema.json`` with the same messages as every other file.
+stray file above the project is never picked up. The CLI names the file it used.
+Its keys are a public contract, checked against ``schemas/config.schema.json``
+with the same messages as every other file.
 """
 
 from __future__ import annotations
