@@ -529,3 +529,23 @@ def test_shell_completion_is_documented_and_works() -> None:
                             env={**__import__("os").environ, "_MODELTERMS_COMPLETE": "bash_source"},
                             capture_output=True, text=True, timeout=60)
     assert "complete" in script.stdout and "_modelterms_completion" in script.stdout
+
+
+# ----------------------------------------------------------------------------- 21: README for users, CONTRIBUTING
+
+
+def test_contributor_material_lives_in_contributing_and_docs() -> None:
+    import re
+
+    root = HERE.parent
+    readme = (root / "README.md").read_text("utf-8")
+    contributing = (root / "CONTRIBUTING.md").read_text("utf-8")
+    for title in ("## Adding a license or a model", "## Writing rules", "## Performance", "## Development"):
+        assert title not in readme and title in contributing
+    assert "`slow`" in contributing and 'm "not slow"' in contributing
+    assert "[CONTRIBUTING.md](CONTRIBUTING.md)" in readme
+    for document in ("README.md", "CONTRIBUTING.md", "docs/rules.md", "docs/formats.md"):
+        text = (root / document).read_text("utf-8")
+        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", text):  # relative links must lead somewhere
+            assert (root / document).parent.joinpath(target).exists(), (document, target)
+        assert "(#writing-rules)" not in text

@@ -307,7 +307,7 @@ def shadowed_by(path: str | FsPath) -> Problem | None:
 STARTER = """\
 # modelterms: the AI models this project uses, and what it does with them.
 # `modelterms check` (no arguments) checks exactly what is declared here.
-# Keys: see the README, "Project configuration". Validate with `modelterms validate modelterms.yaml`.
+# Keys: see the README, "In CI: project config, policies, waivers". Validate with `modelterms validate modelterms.yaml`.
 
 use_case:                      # the same keys as a --use-case file; unset booleans are false
   commercial: true             # used to earn revenue or for commercial advantage

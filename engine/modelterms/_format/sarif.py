@@ -59,7 +59,7 @@ def _descriptor(rule_id: str, description: str, cited: set[str], default_level: 
         "fullDescription": {"text": text},
         "help": {"text": f"{text} Each result names the model, the license and the clause, and how to act on it.",
                  "markdown": f"{text}\n\nEach result names the model, the license and the clause, and how to act on "
-                             "it. Rules are described in the modelterms README, \"Writing rules\"."},
+                             "it. The rule language is described in docs/rules.md of modelterms."},
         "defaultConfiguration": {"level": default_level},
     }
     if len(cited) == 1:
