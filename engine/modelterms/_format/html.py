@@ -155,7 +155,7 @@ def render(report: Report, *, color: bool = False, view: View | None = None) -> 
             '<section id="details"><h2>Findings, remedies and obligations</h2>', *details, "</section>"]
     if waivers:
         body.append(f'<section id="waivers"><h2>Waivers needing attention</h2><ul>{"".join(waivers)}</ul></section>')
-    return _page("modelterms report", f"modelterms: check {outcome} (fail on {_e(gate.fail_on)})", body,
+    return _page("modelterms report", f"modelterms: {outcome} (fail on {_e(gate.fail_on)})", body,
                  report.use_case)
 
 
