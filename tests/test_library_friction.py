@@ -84,7 +84,7 @@ def test_the_readme_documents_the_session_factory() -> None:
 # ----------------------------------------------------------------------------- 20: repr, hash, help
 
 
-def test_catalog_repr_is_short_and_hash_is_identity() -> None:
+def test_catalog_repr_is_short_and_hash_works() -> None:
     catalog = Catalog.load()
     shown = repr(catalog)
     assert len(shown) < 120
