@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
 import pytest
 
@@ -86,15 +87,30 @@ def test_same_fact_twice_in_a_row_is_not_observed_twice(make_catalog) -> None:
     assert catalog.evaluate(UseCase()) == catalog.evaluate(UseCase())
 
 
-def test_threads_get_the_results_of_one_thread(modelterms_catalog) -> None:
-    # A slice of the catalog: the bundled catalog grows, and the point is the threads, not the models.
-    models = [entry.id for entry in modelterms_catalog.models[:24]]
-    uses = [UseCase(commercial=bool(n % 2), monthly_active_users=n * 10_000_000) for n in range(80)]
-    expected = [modelterms_catalog.evaluate(use, models) for use in uses]
+def test_threads_get_the_results_of_one_thread(modelterms_catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    # One model per license document (every document is covered, not the whole catalog again and again);
+    # one thread's answers come from the plain path (every fact sent), the threads race on filling the
+    # fired-rules and findings caches from empty.
+    models: dict[str, str] = {}
+    for entry in modelterms_catalog.models:
+        for period in entry.periods:
+            for license_id in period.licenses:
+                models.setdefault(license_id, entry.id)
+    assert set(models) == {license_id for entry in modelterms_catalog.models for period in entry.periods
+                           for license_id in period.licenses}
+    chosen = sorted(set(models.values()))
+    uses = [UseCase(commercial=bool(n % 2), monthly_active_users=n * 10_000_000,
+                    territories=("EU",) if n % 3 == 0 else (), purposes=("military",) if n % 5 == 0 else ())
+            for n in range(40)]
+    monkeypatch.setenv("MODELTERMS_NO_FACT_CACHE", "1")
+    expected = [modelterms_catalog.evaluate(use, chosen) for use in uses]
+    monkeypatch.delenv("MODELTERMS_NO_FACT_CACHE")
+    monkeypatch.setattr(_engine, "_fact_cache", OrderedDict())
+    modelterms_catalog._findings.clear()
     results: dict[int, list] = {}
 
     def work(offset: int) -> None:
-        results[offset] = [modelterms_catalog.evaluate(uses[(offset + i) % len(uses)], models)
+        results[offset] = [modelterms_catalog.evaluate(uses[(offset + i) % len(uses)], chosen)
                            for i in range(len(uses))]
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
@@ -106,9 +122,14 @@ def test_threads_get_the_results_of_one_thread(modelterms_catalog) -> None:
         assert got == [expected[(offset + i) % len(uses)] for i in range(len(uses))]
 
 
-def test_durable_errors_do_not_leak(monkeypatch: pytest.MonkeyPatch, make_catalog) -> None:
+@pytest.mark.parametrize("fact_cache", ["empty", "off"])
+def test_durable_errors_do_not_leak(monkeypatch: pytest.MonkeyPatch, make_catalog, fact_cache: str) -> None:
     catalog = make_catalog(licenses=[profile()], models=[_model()])
     host = _engine._get_host()
+    # facts of these contents may have been evaluated by an earlier test: make durable-rules see them
+    monkeypatch.setattr(_engine, "_fact_cache", OrderedDict())
+    if fact_cache == "off":
+        monkeypatch.setenv("MODELTERMS_NO_FACT_CACHE", "1")
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")

@@ -8,19 +8,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path as FsPath
+from typing import Any
 
 from . import _engine
 from ._errors import EvaluationError, Problem, UnknownModelError, raise_if
-from ._facts import Prepared, build, prepare
+from ._facts import Context, FactPlan, Prepared, PreparedFacts, build, prepare
 from ._model import Citation, CompiledRules, Finding, LicenseProfile, ModelEntry, Result, Rule, UseCase, Verdict
 from ._names import ModelIndex, unknown
 from ._paths import bundled_licenses, bundled_rules
-from ._render import render
+from ._render import field_values, render
 from ._yaml import Document
 
 NO_LICENSE_IN_FORCE = "no-license-in-force"
 #: How many entries outside the catalog keep their prepared facts (~26 KB each): a scan's worth of cards.
 PREPARED_ENTRIES = 4096
+#: Rendered findings kept (a few hundred bytes each).
+FINDINGS_CACHED = 32768
 
 
 @dataclass(frozen=True)
@@ -37,12 +40,15 @@ class Catalog:
     compiled: CompiledRules
     notices: tuple[str, ...] = ()
     #: Facts of the catalog's own models, by (model id, period index): they never change, so they stay warm.
-    _prepared: dict[tuple[str, int], list[Prepared]] = field(default_factory=dict, compare=False, repr=False,
+    _prepared: dict[tuple[str, int], PreparedFacts] = field(default_factory=dict, compare=False, repr=False,
                                                              init=False)
     #: Facts of other entries (scanned cards, callers' own ModelEntry), by content, least recently used first.
-    _recent: OrderedDict[str, tuple[ModelEntry, int, list[Prepared]]] = field(
+    _recent: OrderedDict[str, tuple[ModelEntry, int, PreparedFacts]] = field(
         default_factory=OrderedDict, compare=False, repr=False, init=False)
     _own: dict[str, ModelEntry] = field(default_factory=dict, compare=False, repr=False, init=False)
+    #: Rendered findings by rule and the values their texts show (see ``_finding``).
+    _findings: OrderedDict[tuple[Any, ...], tuple[Finding, str]] = field(
+        default_factory=OrderedDict, compare=False, repr=False, init=False)
 
     def __hash__(self) -> int:
         """By the ids it holds, so that equal catalogs hash alike (the generated hash would fail on its dicts)."""
@@ -103,7 +109,7 @@ class Catalog:
         return cls(dict(sorted(sources.profiles.items())), models, tuple(rule_list), compiled,
                    tuple(sources.notices))
 
-    def _prepared_for(self, model: ModelEntry, index: int) -> list[Prepared]:
+    def _prepared_for(self, model: ModelEntry, index: int) -> PreparedFacts:
         """The use-independent facts of one model's license period ``index``, computed once per content.
 
         A catalog model (the very entry this catalog holds) is looked up by id; any other entry, even one
@@ -134,7 +140,60 @@ class Catalog:
                 recent.popitem(last=False)
         return prepared
 
-    def _prepare(self, model: ModelEntry, index: int) -> list[Prepared]:
+    @cached_property
+    def _by_rule(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.compiled.rules}
+
+    def _fired(self, use_case: UseCase, groups: list[PreparedFacts]) -> list[tuple[str, Context]]:
+        """``(rule id, context)`` for every rule that fired on a fact, in fact order then rule id order.
+
+        Each distinct fact content goes to durable-rules once (and not at all when its fired rules are
+        cached), and the rules a group of facts fires are worked out once per shape of group;
+        ``MODELTERMS_NO_FACT_CACHE=1`` sends every fact, as one batch, the plain way.
+        """
+        wanted = self.compiled.wanted
+        if not _engine.fact_cache_enabled():
+            facts, contexts = build(use_case, [item for group in groups for item in group], wanted)
+            fired = _engine.run(self.compiled.name, self.compiled.definition, facts)
+            return [(rule_id, contexts[int(fact_id)]) for rule_id, fact_id in fired]
+        plan = FactPlan(use_case, wanted)
+        shapes = {group.shape: group for group in groups}  # one group of each shape
+        keys = {shape: [plan.key(item) for item in group] for shape, group in shapes.items()}
+        first: dict[tuple[str, ...], Prepared] = {}
+        for shape, group in shapes.items():
+            for item, key in zip(group, keys[shape], strict=True):
+                first.setdefault(key, item)
+        by_content = _engine.fired_by_content(self.compiled.name, self.compiled.definition, first,
+                                              lambda key, fact_id: plan.fact(first[key], fact_id))
+        firing = {shape: [(position, by_content[key]) for position, key in enumerate(shape_keys) if by_content[key]]
+                  for shape, shape_keys in keys.items()}
+        out: list[tuple[str, Context]] = []
+        for group in groups:
+            for position, rule_ids in firing[group.shape]:
+                context = plan.context(group[position])
+                out += [(rule_id, context) for rule_id in rule_ids]
+        return out
+
+    def _finding(self, rule: Rule, context: Context) -> tuple[Finding, str]:
+        """``_rendered``, remembered by what the texts and the citation depend on (bounded, least recent out)."""
+        values = context.values
+        key = (rule.id, context.term.citation if rule.cite == "term" else (context.profile.id, context.profile.url),
+               field_values(rule.message, values),
+               field_values(rule.remedy, values) if rule.remedy else (),
+               field_values(rule.obligation, values) if rule.obligation else ())
+        cache = self._findings
+        hit = cache.get(key)
+        if hit is not None:
+            with contextlib.suppress(KeyError):
+                cache.move_to_end(key)
+            return hit
+        made = cache[key] = _rendered(rule, context)
+        with contextlib.suppress(KeyError):
+            while len(cache) > FINDINGS_CACHED:
+                cache.popitem(last=False)
+        return made
+
+    def _prepare(self, model: ModelEntry, index: int) -> PreparedFacts:
         period = model.periods[index]
         profiles = tuple(self.licenses[i] for i in period.licenses)
         return prepare(model, period.access, profiles, self.compiled.wanted)
@@ -191,7 +250,7 @@ class Catalog:
             named = iter(self.find_models([item for item in items if not isinstance(item, ModelEntry)]))
             chosen = tuple(item if isinstance(item, ModelEntry) else next(named) for item in items)
         bindings = []
-        prepared: list[Prepared] = []
+        prepared: list[PreparedFacts] = []
         unlicensed: list[ModelEntry] = []
         for model in chosen:
             period = model.period(use_case.as_of)
@@ -199,29 +258,19 @@ class Catalog:
                 unlicensed.append(model)
                 continue
             bindings.append((model, period.access, tuple(self.licenses[i] for i in period.licenses)))
-            prepared += self._prepared_for(model, model.periods.index(period))
-        facts, contexts = build(use_case, prepared, self.compiled.wanted)
-        fired = _engine.run(self.compiled.name, self.compiled.definition, facts)
-        by_rule = {rule.id: rule for rule in self.compiled.rules}
+            prepared.append(self._prepared_for(model, model.periods.index(period)))
+        by_rule = self._by_rule
         findings: dict[str, list[Finding]] = {model.id: [] for model in chosen}
         obligations: dict[str, list[str]] = {model.id: [] for model in chosen}
         seen_documents: set[tuple[str, str]] = set()
-        for rule_id, fact_id in fired:
+        for rule_id, context in self._fired(use_case, prepared):
             rule = by_rule[rule_id]
-            context = contexts[int(fact_id)]
-            values = context.values
-            citation = context.term.citation if rule.cite == "term" else Citation(
-                context.profile.id, "whole document", context.profile.url)
-            remedy = render(rule.remedy, values) if rule.remedy else ""
-            finding = Finding(rule.id, rule.verdict, render(rule.message, values), citation,
-                              remedy or None, rule.origin)
+            finding, text = self._finding(rule, context)
             model_findings = findings[context.model.id]
             if finding not in model_findings:
                 model_findings.append(finding)
-            if rule.obligation:
-                text = render(rule.obligation, values)
-                if text and text not in obligations[context.model.id]:
-                    obligations[context.model.id].append(text)
+            if text and text not in obligations[context.model.id]:
+                obligations[context.model.id].append(text)
             seen_documents.add((context.model.id, context.profile.id))
         uncovered = [(model.id, profile.id) for model, _, profiles in bindings for profile in profiles
                      if (model.id, profile.id) not in seen_documents]
@@ -236,6 +285,16 @@ class Catalog:
             results.append(_unlicensed(model, use_case.as_of))
         order = {model.id: index for index, model in enumerate(chosen)}
         return sorted(results, key=lambda result: order[result.model])
+
+
+def _rendered(rule: Rule, context: Context) -> tuple[Finding, str]:
+    """The finding ``rule`` makes for one fact, and the obligation text it adds ("" for none)."""
+    values = context.values
+    citation = context.term.citation if rule.cite == "term" else Citation(
+        context.profile.id, "whole document", context.profile.url)
+    remedy = render(rule.remedy, values) if rule.remedy else ""
+    finding = Finding(rule.id, rule.verdict, render(rule.message, values), citation, remedy or None, rule.origin)
+    return finding, render(rule.obligation, values) if rule.obligation else ""
 
 
 def _identity(root: FsPath | Document) -> str:

@@ -46,8 +46,9 @@ from __future__ import annotations
 import copy
 import os
 import threading
-from collections.abc import Sequence
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from ._errors import EvaluationError
 
@@ -63,11 +64,12 @@ _fired: list[tuple[str, str]] = []
 
 def _reset_after_fork() -> None:
     """In a forked child: forget the parent's lock (another thread may have held it) and engine state."""
-    global _lock, _host, _registered, _fired
+    global _lock, _host, _registered, _fired, _fact_cache
     _lock = threading.RLock()
     _host = None  # the parent's host may have been mid-assert; its sessions are never deleted here
     _registered = {}
     _fired = []
+    _fact_cache = OrderedDict()  # the parent may have been mid-update
 
 
 if hasattr(os, "register_at_fork"):
@@ -188,6 +190,7 @@ def _register(name: str, definition: dict[str, Any]) -> list[str]:
     parts = _registered.get(name)
     if parts is not None:
         return parts
+    require_single_fact(definition)  # what fired_by_content's cache relies on, checked once per ruleset
     pieces: list[tuple[str, dict[str, Any]]] = []
     for rule_id, rule in copy.deepcopy(definition).items():
         for condition in rule["all"]:
@@ -259,6 +262,61 @@ def run(name: str, definition: dict[str, Any], facts: Sequence[dict[str, Any]]) 
                     host.delete_state(part, _SESSION)
                 except Exception:  # no state was created (e.g. the assert failed early)
                     pass
+
+
+#: Rules fired by a fact content, per compiled ruleset: (ruleset name, content key) -> rule ids. Bounded.
+FACT_CACHE_SIZE = 65536
+_fact_cache: OrderedDict[tuple[str, Hashable], tuple[str, ...]] = OrderedDict()
+
+K = TypeVar("K", bound=Hashable)
+
+
+def fact_cache_enabled() -> bool:
+    """``MODELTERMS_NO_FACT_CACHE=1`` sends every fact of every evaluation to durable-rules (tests compare both)."""
+    return not os.environ.get("MODELTERMS_NO_FACT_CACHE")
+
+
+def require_single_fact(definition: dict[str, Any]) -> None:
+    """Refuse a rule joining several facts: the fired-rules cache keys one fact's content at a time.
+
+    Which rules a fact fires depends on that fact alone only while every rule has one condition on one
+    fact (``all: [m]``); a rule matching two facts together would fire on combinations no key describes.
+    """
+    for rule_id, rule in definition.items():
+        conditions = rule.get("all") if isinstance(rule, dict) else None
+        if not isinstance(conditions, list) or len(conditions) != 1 or "any" in rule:
+            raise EvaluationError(f"rule {rule_id} joins {len(conditions or ())} facts; every rule must test "
+                                  "one fact (the fired-rules cache is keyed by one fact's content)")
+
+
+def fired_by_content(name: str, definition: dict[str, Any], keys: Iterable[K],
+                     fact: Callable[[K, str], dict[str, Any]]) -> dict[K, tuple[str, ...]]:
+    """For each distinct fact content ``key``, the ids of the rules it fires, in id order.
+
+    Contents seen before (for this compiled ruleset) come from a bounded cache; the others are each
+    sent to durable-rules once, as ``fact(key, fact_id)``. durable-rules still evaluates every distinct
+    fact: only the repeats of one already evaluated are not sent again.
+    """
+    out: dict[K, tuple[str, ...]] = {}
+    pending: list[K] = []
+    cache = _fact_cache
+    with _lock:
+        for key in keys:
+            hit = cache.get((name, key))
+            if hit is None:
+                pending.append(key)
+            else:
+                cache.move_to_end((name, key))
+                out[key] = hit
+        if pending:
+            fired: dict[str, list[str]] = {str(index): [] for index in range(len(pending))}
+            for rule_id, fact_id in run(name, definition, [fact(key, str(index)) for index, key in enumerate(pending)]):
+                fired[fact_id].append(rule_id)
+            for index, key in enumerate(pending):
+                out[key] = cache[(name, key)] = tuple(fired[str(index)])
+            while len(cache) > FACT_CACHE_SIZE:
+                cache.popitem(last=False)
+    return out
 
 
 def registered_rulesets() -> int:

@@ -11,6 +11,7 @@ the documented ``derived`` fields; nothing here decides a verdict.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
@@ -159,6 +160,11 @@ class Prepared(NamedTuple):
     license_values: dict[str, Any]
     term_values: dict[str, Any] | None
     static: dict[str, Any]
+    #: The fact's use-independent content as canonical JSON: with the use part, the fact's content key.
+    key: str = ""
+    #: For a subject derived from the use case (threshold, territory, purpose): what its derived values
+    #: depend on besides the use case (the term and the model's modalities), as canonical JSON.
+    term_key: str | None = None
 
 
 def _split(paths: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -169,10 +175,20 @@ def _split(paths: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return {head: tuple(tails) for head, tails in heads.items()}
 
 
+class PreparedFacts(list[Prepared]):
+    """One model period's prepared facts, with ``shape``: their use-independent contents, as one text.
+
+    Two periods of the same shape make facts of the same contents under any use case (only their
+    contexts differ), so an evaluation works out which rules fire once per shape, not once per model.
+    """
+
+    shape: str = ""
+
+
 def prepare(model: ModelEntry, access: str | None, profiles: tuple[LicenseProfile, ...],
-            wanted: Mapping[str, tuple[str, ...]]) -> list[Prepared]:
+            wanted: Mapping[str, tuple[str, ...]]) -> PreparedFacts:
     """Facts for one model and period, minus the use case: cacheable for the catalog's lifetime."""
-    out = []
+    out = PreparedFacts()
     model_map = model_values(model, access)
     incorporated = incorporated_policies(profiles)
     for position, profile in enumerate(profiles):
@@ -187,8 +203,65 @@ def prepare(model: ModelEntry, access: str | None, profiles: tuple[LicenseProfil
                 values[term.subject] = own
             static = {head: {tail: values[head].get(tail) for tail in tails}
                       for head, tails in _split(paths).items() if head in values and head not in _DYNAMIC}
-            out.append(Prepared(term.subject, model, profile, term, model_map, license_map, own, static))
+            term_key = _canonical([term.subject, own, model_map["modalities"]]) if term.subject in _DYNAMIC else None
+            out.append(Prepared(term.subject, model, profile, term, model_map, license_map, own, static,
+                                _canonical([term.subject, static]), term_key))
+    out.shape = _canonical([[item.key, item.term_key] for item in out])
     return out
+
+
+def _canonical(value: Any) -> str:
+    """One text per content (keys sorted); a value JSON cannot hold is named by its type and repr."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=lambda other: f"<{type(other).__name__}>{other!r}")
+
+
+class FactPlan:
+    """One use case's facts, made lazily: a content key for each, the fact itself and its context on demand.
+
+    Facts with the same key have the same content (id aside), so durable-rules fires the same rules
+    for them: the evaluator sends one fact per distinct key, and only facts that fired need a context.
+    Derived values (``term_values``) are computed once per distinct term content, not once per model.
+    """
+
+    def __init__(self, use: UseCase, wanted: Mapping[str, tuple[str, ...]]) -> None:
+        self.use_map = use_values(use)
+        self.split = {subject: _split(paths) for subject, paths in wanted.items()}
+        self.use_parts = {subject: {tail: self.use_map.get(tail) for tail in heads.get("use", ())}
+                          for subject, heads in self.split.items()}
+        self.use_keys = {subject: _canonical(part) for subject, part in self.use_parts.items()}
+        self._derived: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {}
+
+    def _own(self, item: Prepared) -> tuple[dict[str, Any], dict[str, Any], str]:
+        """A derived term's values, the part of them facts carry, and that part's canonical JSON."""
+        assert item.term_key is not None
+        found = self._derived.get(item.term_key)
+        if found is None:
+            own = term_values(item.term, self.use_map, item.model_values)
+            part = {tail: own.get(tail) for tail in self.split[item.subject].get(item.subject, ())}
+            found = self._derived[item.term_key] = (own, part, _canonical(part))
+        return found
+
+    def key(self, item: Prepared) -> tuple[str, ...]:
+        """The content of ``item``'s fact under this use case, without its id."""
+        if item.term_key is None:
+            return (item.key, self.use_keys[item.subject])
+        return (item.key, self.use_keys[item.subject], self._own(item)[2])
+
+    def fact(self, item: Prepared, fact_id: str) -> dict[str, Any]:
+        """The fact durable-rules is sent for ``item`` (the same content as ``build`` makes)."""
+        fact: dict[str, Any] = {"id": fact_id, "subject": item.subject, "use": self.use_parts[item.subject],
+                                **item.static}
+        if item.term_key is not None:
+            fact[item.subject] = self._own(item)[1]
+        return fact
+
+    def context(self, item: Prepared) -> Context:
+        values: dict[str, Mapping[str, Any]] = {"use": self.use_map, "model": item.model_values,
+                                                 "license": item.license_values}
+        if item.term_values is not None:
+            values[item.subject] = self._own(item)[0] if item.term_key is not None else item.term_values
+        return Context(item.model, item.profile, item.term, values)
 
 
 def build(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 _FIELD = re.compile(r"[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*")
@@ -18,18 +19,6 @@ def _show(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return "" if value is None else str(value)
-
-
-class _Formatter(string.Formatter):
-    def get_field(self, field_name: str, args: Any, kwargs: Any) -> tuple[Any, str]:
-        head, _, tail = field_name.partition(".")
-        return kwargs[head].get(tail), field_name
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        return _show(value)
-
-
-_formatter = _Formatter()
 
 
 def template_fields(template: str) -> list[str]:
@@ -50,6 +39,35 @@ def template_fields(template: str) -> list[str]:
     return fields
 
 
+@lru_cache(maxsize=4096)
+def compiled(template: str) -> tuple[tuple[str, str | None, str], ...]:
+    """``template`` parsed once: ``(literal text, field head or None, field tail)`` per piece.
+
+    A rule's templates are rendered for every finding; parsing them again each time (``string.Formatter``)
+    cost more than the rest of rendering. Bounded: policies and user rules may bring their own templates.
+    """
+    pieces = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        head, _, tail = (field or "").partition(".")
+        pieces.append((literal, head if field is not None else None, tail))
+    return tuple(pieces)
+
+
 def render(template: str, values: Mapping[str, Mapping[str, Any]]) -> str:
     """Render ``template``; numbers get thousands separators and lists are joined with commas."""
-    return " ".join(_formatter.vformat(template, (), values).split())
+    text = "".join(literal if head is None else literal + _show(values[head].get(tail))
+                   for literal, head, tail in compiled(template))
+    return " ".join(text.split())
+
+
+def field_values(template: str, values: Mapping[str, Mapping[str, Any]]) -> tuple[Any, ...]:
+    """The values ``template`` shows, hashable (lists as tuples): what a rendered text depends on."""
+    return tuple(_frozen(values[head].get(tail)) for _, head, tail in compiled(template) if head is not None)
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
+    return (type(value), value)
