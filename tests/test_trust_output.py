@@ -91,3 +91,14 @@ def test_init_never_replaces_a_symbolic_link(tmp_path: Path, dangling: bool) -> 
     code, err = run("init", str(link), "--force")
     assert code == 2 and "symbolic link" in err
     assert link.is_symlink() and (dangling or target.read_text(encoding="utf-8") == "mine\n")
+
+
+def test_a_new_report_gets_the_usual_mode_not_the_temporary_files(tmp_path: Path) -> None:
+    report = tmp_path / "new.json"
+    previous = os.umask(0o022)
+    try:
+        code, err = run(*CHECK, "-o", str(report))
+    finally:
+        os.umask(previous)
+    assert code == 0, err
+    assert stat.S_IMODE(report.stat().st_mode) == 0o644

@@ -72,7 +72,11 @@ def report_file(path: str, inputs: Collection[str] = ()) -> Iterator[IO[str]]:
     try:
         with handle:
             yield handle
-        if previous is not None:
+        if previous is None:  # a new report gets the mode any new file gets (the temporary file was 0600)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(handle.name, 0o666 & ~umask)
+        else:
             os.chmod(handle.name, stat.S_IMODE(previous.st_mode))
             try:
                 os.chown(handle.name, previous.st_uid, previous.st_gid)
