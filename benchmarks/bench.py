@@ -77,12 +77,150 @@ def threads_check(catalog: object, models: list[str], per_thread: int, threads: 
         raise SystemExit("thread safety violated")
 
 
+#: Run by each interpreter compared (this checkout's and the base's): evaluations per second as JSON.
+_WORKER = r"""
+import json, sys, time
+from modelterms import Catalog, UseCase
+spec = json.load(open(sys.argv[1]))
+catalog = Catalog.load()
+ids = {model.id for model in catalog.models}
+if spec["mode"] == "ids":
+    print(json.dumps(sorted(ids)))
+    raise SystemExit
+models = [name for name in spec["models"] if name in ids]
+uses = spec["uses"]
+if spec["mode"] == "catalog":
+    catalog.evaluate(UseCase.from_dict(uses[0]), models)
+    start = time.perf_counter()
+    for data in uses:
+        catalog.evaluate(UseCase.from_dict(data), models)
+    print(json.dumps({"rate": len(uses) * len(models) / (time.perf_counter() - start)}))
+else:
+    catalog.evaluate(UseCase.from_dict(uses[0]), models[:1])
+    start = time.perf_counter()
+    for n, data in enumerate(uses):
+        catalog.evaluate(UseCase.from_dict(data), [models[n % len(models)]])
+    print(json.dumps({"rate": len(uses) / (time.perf_counter() - start)}))
+"""
+
+
+def use_case_mix(count: int, seed: int = 16) -> list[dict[str, object]]:
+    """Random use cases over keys both versions know: the same mix for each side of a comparison."""
+    import random
+
+    rng = random.Random(seed)
+    out: list[dict[str, object]] = []
+    for _ in range(count):
+        data: dict[str, object] = {key: rng.random() < 0.5 for key in
+                                   ("commercial", "distributes", "modifies", "serves_third_parties",
+                                    "self_hosted", "trains_on_outputs")}
+        figure = rng.choice([None, 0, 5_000, 700_000_000, 2_000_000_000])
+        if figure is not None:
+            data["monthly_active_users"] = figure
+        if rng.random() < 0.4:
+            data["territories"] = rng.choice([["EU"], ["US"], ["CN", "US"], ["DE", "FR", "US"]])
+        if rng.random() < 0.3:
+            data["licensee_country"] = rng.choice(["US", "CN", "DE", "RU"])
+        if rng.random() < 0.4:
+            data["purposes"] = rng.choice([["military"], ["medical-advice", "coding"], ["research"], ["coding"]])
+        out.append(data)
+    return out
+
+
+def _worker(python: str, spec: dict[str, object]) -> object:
+    import json
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(spec, handle)
+    try:
+        done = subprocess.run([python, "-c", _WORKER, handle.name], capture_output=True, text=True, check=True,
+                              env={**os.environ, "MODELTERMS_NO_CACHE": "1"})
+    finally:
+        os.unlink(handle.name)
+    return json.loads(done.stdout)
+
+
+def compare_with_base(base_python: str, rounds: int) -> None:
+    """Whole-catalog pairs/s and single-model evaluations/s (with from_dict), this checkout over the base.
+
+    Both run the same use-case mix over the models both catalogs hold; runs alternate, and the ratio
+    printed is the median of each round's ratio, so machine load hits both sides alike.
+    """
+    ours_ids = set(_worker(sys.executable, {"mode": "ids"}))  # type: ignore[arg-type]
+    base_ids = set(_worker(base_python, {"mode": "ids"}))  # type: ignore[arg-type]
+    common = sorted(ours_ids & base_ids)
+    everything = sorted(ours_ids)
+    print(f"comparison with {base_python}: {len(common)} models in both catalogs, {len(ours_ids)} here")
+    for mode, models, count, label in (
+            ("catalog", common, 60, f"whole catalog ({len(common)} common models), pairs/s"),
+            ("single", common, 3000, "single-model evaluations/s with UseCase.from_dict")):
+        ours, base, ratios = [], [], []
+        for round_number in range(rounds):
+            spec = {"mode": mode, "models": models, "uses": use_case_mix(count, seed=16 + round_number)}
+            ours.append(float(_worker(sys.executable, spec)["rate"]))  # type: ignore[index]
+            base.append(float(_worker(base_python, spec)["rate"]))  # type: ignore[index]
+            ratios.append(ours[-1] / base[-1])
+        print(f"  {label}: {statistics.median(ours):,.0f} here vs {statistics.median(base):,.0f} base "
+              f"= {statistics.median(ratios):.1f}x (median of {rounds} interleaved rounds)")
+    spec = {"mode": "catalog", "models": everything, "uses": use_case_mix(30)}
+    print(f"  whole catalog here ({len(everything)} models), pairs/s: "
+          f"{float(_worker(sys.executable, spec)['rate']):,.0f}")  # type: ignore[index]
+
+
+def batch_figures(lines: int, rss_lines: int) -> None:
+    """``check --batch`` lines/s on three models, and peak RSS with -o for a short and a long batch."""
+    import json
+
+    models = ["meta-llama/Llama-3.1-8B-Instruct", "deepseek-ai/DeepSeek-R1", "google/gemma-2-9b-it"]
+    folder = Path(tempfile.mkdtemp(prefix="modelterms-batch-"))
+    try:
+        mix = use_case_mix(1000)
+        for count in sorted({lines, min(lines, 20_000), rss_lines}):
+            with open(folder / f"batch-{count}.jsonl", "w") as handle:
+                for n in range(count):
+                    handle.write(json.dumps(mix[n % len(mix)]) + "\n")
+        command = [str(BIN / "modelterms"), "check", "--fail-on", "never"]
+        for name in models:
+            command += ["--model", name]
+
+        def run(count: int) -> tuple[float, float]:
+            start = time.perf_counter()
+            batch = str(folder / f"batch-{count}.jsonl")
+            done = subprocess.run(["/usr/bin/time", "-f", "%M", *command, "--batch", batch,
+                                   "-o", str(folder / "out.jsonl")], capture_output=True, text=True)
+            elapsed = time.perf_counter() - start
+            peak = int(done.stderr.strip().splitlines()[-1]) / 1024
+            return elapsed, peak
+
+        short_count = min(lines, 20_000)
+        elapsed, short_peak = run(short_count)
+        print(f"check --batch, 3 models, {short_count:,} lines with -o: {short_count / elapsed:,.0f} lines/s "
+              f"(start-up included), peak RSS {short_peak:.1f} MiB")
+        elapsed, long_peak = run(rss_lines)
+        print(f"check --batch, 3 models, {rss_lines:,} lines with -o: {rss_lines / elapsed:,.0f} lines/s, "
+              f"peak RSS {long_peak:.1f} MiB (flat if close to the short batch's)")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--base-python", default="/tmp/base-venv/bin/python",
+                        help="interpreter with main at 30962df installed (skipped if missing)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--batch-lines", type=int, default=20_000)
+    parser.add_argument("--rss-lines", type=int, default=1_000_000)
+    parser.add_argument("--only", choices=["compare", "batch", "cli", "all"], default="all")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--evaluations", type=int, default=100_000)
     parser.add_argument("--thread-evaluations", type=int, default=10_000)
     args = parser.parse_args()
+    if args.only in ("compare", "all") and Path(args.base_python).exists():
+        compare_with_base(args.base_python, args.rounds)
+    if args.only in ("batch", "all"):
+        batch_figures(args.batch_lines, args.rss_lines)
+    if args.only not in ("cli", "all"):
+        return
 
     # A regular `pip install` compiles bytecode, as it did for yaml, click, tabulate and durable; an editable install
     # under PYTHONDONTWRITEBYTECODE would recompile modelterms on every run, which is not what users run.

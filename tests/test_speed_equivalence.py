@@ -123,3 +123,35 @@ def test_a_shown_schema_problem_still_gets_its_suggestion() -> None:
         UseCase.from_dict({"territories": ["DX"], "comercial": True})
     text = str(raised.value)
     assert "did you mean `commercial`?" in text
+
+
+def test_the_stat_key_never_hides_an_edit_that_keeps_size_and_mtime(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import yaml
+
+    from .conftest import model, profile
+
+    monkeypatch.delenv("MODELTERMS_NO_CACHE", raising=False)
+    monkeypatch.setenv("MODELTERMS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    root = tmp_path / "lic"
+    (root / "models").mkdir(parents=True)
+    (root / "models" / "m.yaml").write_text(yaml.safe_dump({"models": [model()]}))
+    granted = profile()
+    granted["grants"]["commercial_use"]["value"] = "yes"
+    path = root / "fixture.yaml"
+    path.write_text(yaml.safe_dump(granted) + "# pad\n")
+    before = os.stat(path)
+    use = UseCase(commercial=True)
+    assert Catalog.load(licenses=[root]).evaluate(use, ["acme/model"])[0].verdict.value != "forbidden"
+    assert Catalog.load(licenses=[root]).evaluate(use, ["acme/model"])[0].verdict.value != "forbidden"
+    assert list((tmp_path / "cache").glob("stat-*.key"))  # the second load went the stat way
+    refused = dict(granted, grants={**granted["grants"], "commercial_use": {**granted["grants"]["commercial_use"],
+                                                                            "value": "no"}})
+    text = yaml.safe_dump(refused) + "# pad.\n"
+    assert len(text) == before.st_size  # "no" for "yes", one more character in the comment: the same size
+    path.write_text(text)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same mtime
+    (result,) = Catalog.load(licenses=[root]).evaluate(use, ["acme/model"])
+    assert result.verdict.value == "forbidden"

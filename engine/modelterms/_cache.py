@@ -96,6 +96,91 @@ def key(roots: Iterable[Path], extra: str) -> str:
 
 
 FORMAT = "4"
+_STAT_MAGIC = b"modelterms-stat-key 1\n"
+
+
+def _stat_key(inputs: list[Path], extra: str) -> str | None:
+    """A hash of every input's (path, size, mtime_ns, ctime_ns, inode), or None if one cannot be stat'ed.
+
+    It only names which content key to try: the entry it leads to is still signed and names the content
+    key it was built from, and an unseen stat key (any edit, a touch, a copy) falls back to hashing content.
+    """
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - other Python implementations
+        from hashlib import blake2b
+    digest = blake2b(extra.encode(), digest_size=20)
+    try:
+        for path in inputs:
+            info = os.stat(path)
+            if not stat.S_ISREG(info.st_mode):
+                return None  # a FIFO or device: the content path handles it (and the loader reports it)
+            digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\0".encode())
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _input_key(roots: list[Path], extra: str, directory: Path, secret: bytes) -> str:
+    """``key(roots, extra)``, found through a signed stat-key record when no input changed since it was written."""
+    inputs = list(_inputs(roots))
+    fast = _stat_key(inputs, extra)
+    record = directory / f"stat-{fast}.key" if fast is not None else None
+    if record is not None:
+        known = _read_record(record, secret, fast or "")
+        if known is not None:
+            return known
+    content = key(roots, extra)
+    if record is not None:
+        _write_record(directory, record, secret, fast or "", content)
+    return content
+
+
+def _read_record(path: Path, secret: bytes, fast: str) -> str | None:
+    import hmac
+
+    try:
+        descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        content = os.read(descriptor, 4096)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    head, _, rest = content.partition(b"\n")
+    signature, _, payload = rest.partition(b"\n")
+    if head + b"\n" != _STAT_MAGIC or not hmac.compare_digest(signature, _sign(secret, payload)):
+        return None
+    stat_part, _, content_key = payload.decode("ascii", "replace").partition(" ")
+    if stat_part != fast or len(content_key) != 40 or not all(c in "0123456789abcdef" for c in content_key):
+        return None
+    return content_key
+
+
+def _write_record(directory: Path, path: Path, secret: bytes, fast: str, content_key: str) -> None:
+    import tempfile
+
+    payload = f"{fast} {content_key}".encode()
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if directory.is_symlink() or not directory.is_dir():
+            return
+        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".stat-", suffix=".tmp")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(_STAT_MAGIC + _sign(secret, payload) + b"\n" + payload)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        records = sorted(directory.glob("stat-*.key"), key=lambda entry: entry.lstat().st_mtime, reverse=True)
+        for old in records[4 * _KEEP:]:
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def cached(roots: list[Path], extra: str, build: Callable[[], T], kind: type[T],
@@ -110,7 +195,7 @@ def cached(roots: list[Path], extra: str, build: Callable[[], T], kind: type[T],
     secret = _secret()
     if secret is None:
         return build()
-    input_key = key(roots, f"{FORMAT}|{extra}")
+    input_key = _input_key(roots, f"{FORMAT}|{extra}", directory, secret)
     path = directory / f"catalog-{input_key}.json"
     loaded = _read(path, secret, input_key, kind)
     try:

@@ -12,7 +12,9 @@ the documented ``derived`` fields; nothing here decides a verdict.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from ._model import USE_CASE_BOOLEANS, USE_CASE_NUMBERS, LicenseProfile, ModelEntry, Term, UseCase
@@ -167,7 +169,8 @@ class Prepared(NamedTuple):
     term_key: str | None = None
 
 
-def _split(paths: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+@lru_cache(maxsize=256)
+def _split(paths: tuple[str, ...]) -> dict[str, tuple[str, ...]]:  # callers do not change the result
     heads: dict[str, list[str]] = {}
     for path in paths:
         head, _, tail = path.partition(".")
@@ -206,7 +209,8 @@ def prepare(model: ModelEntry, access: str | None, profiles: tuple[LicenseProfil
             term_key = _canonical([term.subject, own, model_map["modalities"]]) if term.subject in _DYNAMIC else None
             out.append(Prepared(term.subject, model, profile, term, model_map, license_map, own, static,
                                 _canonical([term.subject, static]), term_key))
-    out.shape = _canonical([[item.key, item.term_key] for item in out])
+    # interned: periods of one shape share one string, so a lookup by shape never compares kilobytes
+    out.shape = sys.intern(_canonical([[item.key, item.term_key] for item in out]))
     return out
 
 
@@ -229,7 +233,9 @@ class FactPlan:
         self.split = {subject: _split(paths) for subject, paths in wanted.items()}
         self.use_parts = {subject: {tail: self.use_map.get(tail) for tail in heads.get("use", ())}
                           for subject, heads in self.split.items()}
-        self.use_keys = {subject: _canonical(part) for subject, part in self.use_parts.items()}
+        # repr of the values in the fixed order of ``wanted``: a use case's values are validated JSON
+        # scalars and lists of strings, for which repr tells every two contents apart (True from 1)
+        self.use_keys = {subject: repr(tuple(part.values())) for subject, part in self.use_parts.items()}
         self._derived: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {}
 
     def _own(self, item: Prepared) -> tuple[dict[str, Any], dict[str, Any], str]:
@@ -239,7 +245,8 @@ class FactPlan:
         if found is None:
             own = term_values(item.term, self.use_map, item.model_values)
             part = {tail: own.get(tail) for tail in self.split[item.subject].get(item.subject, ())}
-            found = self._derived[item.term_key] = (own, part, _canonical(part))
+            # the part's values are the schema-checked term fields and derived lists, ints and booleans
+            found = self._derived[item.term_key] = (own, part, repr(tuple(part.values())))
         return found
 
     def key(self, item: Prepared) -> tuple[str, ...]:

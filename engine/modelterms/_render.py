@@ -62,12 +62,20 @@ def render(template: str, values: Mapping[str, Mapping[str, Any]]) -> str:
 
 def field_values(template: str, values: Mapping[str, Mapping[str, Any]]) -> tuple[Any, ...]:
     """The values ``template`` shows, hashable (lists as tuples): what a rendered text depends on."""
-    return tuple(_frozen(values[head].get(tail)) for _, head, tail in compiled(template) if head is not None)
+    return tuple(_frozen(values[head].get(tail)) for head, tail in _fields(template))
+
+
+@lru_cache(maxsize=4096)
+def _fields(template: str) -> tuple[tuple[str, str], ...]:
+    return tuple((head, tail) for _, head, tail in compiled(template) if head is not None)
 
 
 def _frozen(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(_frozen(item) for item in value)
+    """``value`` as a hashable key that tells apart what ``_show`` prints differently (True and 1)."""
+    if type(value) is str:
+        return value
+    if isinstance(value, (list, tuple)):
+        return (list, *(_frozen(item) for item in value))
     if isinstance(value, dict):
-        return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
+        return (dict, *sorted((key, _frozen(item)) for key, item in value.items()))
     return (type(value), value)
