@@ -143,3 +143,10 @@ def test_a_license_link_two_profiles_give_maps_to_neither(tmp_path: Path) -> Non
     assert code == 1, err
     (result,) = report["results"]
     assert [f["rule"] for f in result["findings"]] == ["unknown-model-card"]
+
+
+def test_a_table_of_only_unknown_cards_renders(tmp_path: Path) -> None:
+    card(tmp_path, "acme/mystery", "license: other")
+    result = CliRunner().invoke(main, ["scan", "--no-config", str(tmp_path)])
+    assert result.exit_code == 1, result.output  # a finding, not an internal error
+    assert "acme/mystery" in result.stdout and "forbidden" in result.stdout

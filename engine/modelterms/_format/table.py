@@ -85,7 +85,7 @@ def _full(report: Report, shown: list[Result], width: int, color: bool) -> str:
     left = width - sum(fixed) - _BORDER * (len(fixed) + 2) - 1
     two = left >= 2 * _TWO_TEXT_COLUMNS
     if not two:  # the licenses go under the model, and the reasons and obligations share a column
-        room = max(_widest(names), *(len(lid) + 2 for r in shown for lid in r.licenses))
+        room = max([_widest(names), *(len(lid) + 2 for r in shown for lid in r.licenses)])
         names = [name + "\n" + textwrap.fill(f"({', '.join(r.licenses) or 'no license'})", room,
                                              break_long_words=False, break_on_hyphens=False)
                  for name, r in zip(names, shown, strict=True)]
