@@ -11,6 +11,7 @@ the documented ``derived`` fields; nothing here decides a verdict.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterable, Mapping
@@ -220,6 +221,12 @@ def _canonical(value: Any) -> str:
                       default=lambda other: f"<{type(other).__name__}>{other!r}")
 
 
+#: Derived term values by (term content, what term_values reads from the use case, the fields facts carry):
+#: read-only once made (contexts and facts only read them). Bounded, oldest out.
+DERIVED_CACHED = 65536
+_DERIVED: dict[tuple[str, str, tuple[str, ...]], tuple[dict[str, Any], dict[str, Any], str]] = {}
+
+
 class FactPlan:
     """One use case's facts, made lazily: a content key for each, the fact itself and its context on demand.
 
@@ -237,16 +244,30 @@ class FactPlan:
         # scalars and lists of strings, for which repr tells every two contents apart (True from 1)
         self.use_keys = {subject: repr(tuple(part.values())) for subject, part in self.use_parts.items()}
         self._derived: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {}
+        # everything ``term_values`` reads from the use case: with a term's content, what its derived values
+        # depend on, so they can be remembered across evaluations
+        use_map = self.use_map
+        self._use_inputs = repr((use_map["purposes"], use_map["territories"], use_map.get("licensee_country"),
+                                 [use_map.get(name) for name in USE_CASE_NUMBERS]))
 
     def _own(self, item: Prepared) -> tuple[dict[str, Any], dict[str, Any], str]:
         """A derived term's values, the part of them facts carry, and that part's canonical JSON."""
         assert item.term_key is not None
         found = self._derived.get(item.term_key)
         if found is None:
-            own = term_values(item.term, self.use_map, item.model_values)
-            part = {tail: own.get(tail) for tail in self.split[item.subject].get(item.subject, ())}
-            # the part's values are the schema-checked term fields and derived lists, ints and booleans
-            found = self._derived[item.term_key] = (own, part, repr(tuple(part.values())))
+            metric = item.term.fields.get("metric") if item.subject == "threshold" else None
+            shared = (item.term_key, self._use_inputs + repr(self.use_map.get(metric)) if metric else self._use_inputs,
+                      tuple(self.split[item.subject].get(item.subject, ())))
+            found = _DERIVED.get(shared)
+            if found is None:
+                own = term_values(item.term, self.use_map, item.model_values)
+                part = {tail: own.get(tail) for tail in shared[2]}
+                # the part's values are the schema-checked term fields and derived lists, ints and booleans
+                found = _DERIVED[shared] = (own, part, repr(tuple(part.values())))
+                if len(_DERIVED) > DERIVED_CACHED:
+                    with contextlib.suppress(KeyError, StopIteration):
+                        del _DERIVED[next(iter(_DERIVED))]  # the oldest: insertion order
+            self._derived[item.term_key] = found
         return found
 
     def key(self, item: Prepared) -> tuple[str, ...]:

@@ -376,6 +376,8 @@ def check(models: tuple[str, ...], batch_file: str | None, card_files: tuple[str
     from ._workflow import load_setup, report_for
 
     config = _project_config(config_file, no_config)
+    # the use case is read first: a bad one is reported without loading the catalog (a start-up's main cost)
+    early = _use_case(options, config.use_case_document if config else None) if batch_file is None else None
     client = _hub_client(hub, offline, config)
     cards: dict[str, Any] = {}
     if card_files or client is not None:  # any HF id: through its card or the Hub (see _model_check.py)
@@ -405,7 +407,8 @@ def check(models: tuple[str, ...], batch_file: str | None, card_files: tuple[str
             check_target(output, _inputs(config, options, batch_file, *policy_files))
         sys.exit(run_batch(batch_file, setup, per_line, fail_on, output,
                            _inputs(config, options, batch_file, *policy_files)))
-    use_case, assumed = _use_case(options, config.use_case_document if config else None)
+    assert early is not None
+    use_case, assumed = early
     report = report_for(setup, use_case, assumed, fail_on, use_case_from=_use_case_from(config, options))
     report = report._replace(cards=cards) if cards else report  # how each --card / --hub model was resolved
     if options.get("explain"):
