@@ -106,6 +106,7 @@ def test_threads_get_the_results_of_one_thread(modelterms_catalog, monkeypatch: 
     expected = [modelterms_catalog.evaluate(use, chosen) for use in uses]
     monkeypatch.delenv("MODELTERMS_NO_FACT_CACHE")
     monkeypatch.setattr(_engine, "_fact_cache", OrderedDict())
+    monkeypatch.setattr("modelterms._catalog._FIRING", {})
     modelterms_catalog._findings.clear()
     results: dict[int, list] = {}
 
@@ -128,6 +129,7 @@ def test_durable_errors_do_not_leak(monkeypatch: pytest.MonkeyPatch, make_catalo
     host = _engine._get_host()
     # facts of these contents may have been evaluated by an earlier test: make durable-rules see them
     monkeypatch.setattr(_engine, "_fact_cache", OrderedDict())
+    monkeypatch.setattr("modelterms._catalog._FIRING", {})
     if fact_cache == "off":
         monkeypatch.setenv("MODELTERMS_NO_FACT_CACHE", "1")
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from modelterms import Catalog, EvaluationError, InputError, UseCase, _engine, _usecase, strategies
+from modelterms import _catalog as _catalog_module
 from modelterms._render import field_values, render
 
 _catalog = Catalog.load()
@@ -37,6 +38,7 @@ def test_cached_evaluation_gives_what_sending_every_fact_gives(use: UseCase) -> 
     with pytest.MonkeyPatch.context() as patch:
         plain = _plain(use, _models, patch)
         patch.setattr(_engine, "_fact_cache", OrderedDict())
+        patch.setattr("modelterms._catalog._FIRING", {})
         cold = _catalog.evaluate(use, _models)  # fired rules worked out from durable-rules, then cached
         warm = _catalog.evaluate(use, _models)  # the same from the cache
     assert cold == plain
@@ -54,12 +56,15 @@ def test_tiny_caches_still_give_the_same_answers(monkeypatch: pytest.MonkeyPatch
     expected = [_plain(use, _models, monkeypatch) for use in uses]
     monkeypatch.setattr(_engine, "FACT_CACHE_SIZE", 3)
     monkeypatch.setattr(_engine, "_fact_cache", OrderedDict())
+    monkeypatch.setattr("modelterms._catalog._FIRING", {})
     monkeypatch.setattr("modelterms._catalog.FINDINGS_CACHED", 2)
+    monkeypatch.setattr("modelterms._catalog.FIRING_CACHED", 2)
     _catalog._findings.clear()
     for use, want in zip(uses * 2, expected * 2, strict=True):
         assert _catalog.evaluate(use, _models) == want
         assert len(_engine._fact_cache) <= 3
         assert len(_catalog._findings) <= 2
+        assert len(_catalog_module._FIRING) <= 2
 
 
 def test_each_distinct_fact_is_sent_once_and_repeats_not_at_all(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -72,6 +77,7 @@ def test_each_distinct_fact_is_sent_once_and_repeats_not_at_all(monkeypatch: pyt
 
     monkeypatch.setattr(_engine, "run", counting)
     monkeypatch.setattr(_engine, "_fact_cache", OrderedDict())
+    monkeypatch.setattr("modelterms._catalog._FIRING", {})
     use = UseCase(commercial=True, monthly_active_users=12_345)
     first = _catalog.evaluate(use)
     facts_in_catalog = sum(len(_catalog._prepared_for(model, model.periods.index(model.period(use.as_of))))

@@ -24,6 +24,9 @@ NO_LICENSE_IN_FORCE = "no-license-in-force"
 PREPARED_ENTRIES = 4096
 #: Rendered findings kept (a few hundred bytes each).
 FINDINGS_CACHED = 32768
+#: Which facts of a shape fire which rules, by (ruleset, shape, use-case signature); shapes are shared strings.
+FIRING_CACHED = 16384
+_FIRING: dict[tuple[str, str, str], list[tuple[int, tuple[str, ...]]]] = {}
 
 
 @dataclass(frozen=True)
@@ -157,16 +160,27 @@ class Catalog:
             fired = _engine.run(self.compiled.name, self.compiled.definition, facts)
             return [(rule_id, contexts[int(fact_id)]) for rule_id, fact_id in fired]
         plan = FactPlan(use_case, wanted)
+        name = self.compiled.name
         shapes = {group.shape: group for group in groups}  # one group of each shape
-        keys = {shape: [plan.key(item) for item in group] for shape, group in shapes.items()}
-        first: dict[tuple[str, ...], Prepared] = {}
-        for shape, group in shapes.items():
-            for item, key in zip(group, keys[shape], strict=True):
-                first.setdefault(key, item)
-        by_content = _engine.fired_by_content(self.compiled.name, self.compiled.definition, first,
-                                              lambda key, fact_id: plan.fact(first[key], fact_id))
-        firing = {shape: [(position, by_content[key]) for position, key in enumerate(shape_keys) if by_content[key]]
-                  for shape, shape_keys in keys.items()}
+        firing: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        for shape in shapes:  # a shape under the same use-case signature has the same keys, so fires the same
+            hit = _FIRING.get((name, shape, plan.signature))
+            if hit is not None:
+                firing[shape] = hit
+        keys = {shape: [plan.key(item) for item in group] for shape, group in shapes.items() if shape not in firing}
+        if keys:
+            first: dict[tuple[str, ...], Prepared] = {}
+            for shape, shape_keys in keys.items():
+                for item, key in zip(shapes[shape], shape_keys, strict=True):
+                    first.setdefault(key, item)
+            by_content = _engine.fired_by_content(name, self.compiled.definition, first,
+                                                  lambda key, fact_id: plan.fact(first[key], fact_id))
+            for shape, shape_keys in keys.items():
+                firing[shape] = _FIRING[(name, shape, plan.signature)] = [
+                    (position, by_content[key]) for position, key in enumerate(shape_keys) if by_content[key]]
+            with contextlib.suppress(KeyError, StopIteration, RuntimeError):
+                while len(_FIRING) > FIRING_CACHED:
+                    del _FIRING[next(iter(_FIRING))]  # the oldest
         out: list[tuple[str, Context]] = []
         for group in groups:
             for position, rule_ids in firing[group.shape]:

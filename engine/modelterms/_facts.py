@@ -249,6 +249,8 @@ class FactPlan:
         use_map = self.use_map
         self._use_inputs = repr((use_map["purposes"], use_map["territories"], use_map.get("licensee_country"),
                                  [use_map.get(name) for name in USE_CASE_NUMBERS]))
+        #: Everything of the use case that any fact key depends on: with a shape, it fixes every key.
+        self.signature = repr((sorted(self.use_keys.items()), self._use_inputs))
 
     def _own(self, item: Prepared) -> tuple[dict[str, Any], dict[str, Any], str]:
         """A derived term's values, the part of them facts carry, and that part's canonical JSON."""
