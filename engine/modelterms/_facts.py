@@ -267,7 +267,7 @@ class FactPlan:
                 # the part's values are the schema-checked term fields and derived lists, ints and booleans
                 found = _DERIVED[shared] = (own, part, repr(tuple(part.values())))
                 if len(_DERIVED) > DERIVED_CACHED:
-                    with contextlib.suppress(KeyError, StopIteration):
+                    with contextlib.suppress(KeyError, StopIteration, RuntimeError):  # another thread's change
                         del _DERIVED[next(iter(_DERIVED))]  # the oldest: insertion order
             self._derived[item.term_key] = found
         return found
