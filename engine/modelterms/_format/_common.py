@@ -14,15 +14,23 @@ def clause(finding: Finding) -> str:
     return f"{citation.license} §{citation.section}"
 
 
+def deciding(result: Result) -> list[Finding]:
+    """The findings that decide the verdict: those as severe as the verdict itself."""
+    return [f for f in result.findings if f.verdict == result.verdict]
+
+
+def reason_line(report: Report, result: Result, finding: Finding, message: str) -> str:
+    """One deciding finding as every text format shows it: policy tag, message, clause, and any waiver."""
+    waiver = report.gate.waiver_for(result.model, finding)
+    tag = "[policy] " if finding.source == "policy" else ""
+    note = f" (waived until {waiver.expires}: {waiver.reason})" if waiver else ""
+    return f"{tag}{message} [{clause(finding)}]{note}"
+
+
 def main_reasons(report: Report, result: Result, limit: int = 3) -> list[str]:
     """The findings that decide the verdict, most severe first, each with its clause and any waiver."""
-    worst = [f for f in result.findings if f.verdict == result.verdict]
-    lines = []
-    for finding in worst[:limit]:
-        waiver = report.gate.waiver_for(result.model, finding)
-        tag = "[policy] " if finding.source == "policy" else ""
-        note = f" (waived until {waiver.expires}: {waiver.reason})" if waiver else ""
-        lines.append(f"{tag}{finding.message} [{clause(finding)}]{note}")
+    worst = deciding(result)
+    lines = [reason_line(report, result, finding, finding.message) for finding in worst[:limit]]
     if len(worst) > limit:
         lines.append(f"(+{len(worst) - limit} more)")
     return lines

@@ -9,7 +9,7 @@ from __future__ import annotations
 from .._model import Result, Verdict
 from .._report import Report
 from . import _readable
-from ._common import clause, status
+from ._common import clause, deciding, reason_line, status
 from ._view import View
 
 _ICON = {Verdict.PERMITTED: "✅", Verdict.RESTRICTED: "⚠️", Verdict.FORBIDDEN: "⛔"}
@@ -21,14 +21,8 @@ def _cell(text: str) -> str:
 
 
 def _reasons(report: Report, result: Result, limit: int | None = None) -> list[str]:
-    worst = [f for f in result.findings if f.verdict == result.verdict]
-    lines = []
-    for finding in worst[:limit]:
-        waiver = report.gate.waiver_for(result.model, finding)
-        tag = "[policy] " if finding.source == "policy" else ""
-        note = f" (waived until {waiver.expires}: {waiver.reason})" if waiver else ""
-        lines.append(f"{tag}{_readable.message(finding)} [{clause(finding)}]{note}")
-    return lines
+    return [reason_line(report, result, finding, _readable.message(finding))
+            for finding in deciding(result)[:limit]]
 
 
 def render(report: Report, *, color: bool = False, view: View | None = None) -> str:

@@ -14,7 +14,7 @@ from tabulate import tabulate
 from .._model import Result, Verdict
 from .._report import Report
 from . import _readable
-from ._common import clause, status
+from ._common import clause, deciding, reason_line, status
 from ._view import View
 
 _COLOURS = {Verdict.PERMITTED: "32", Verdict.RESTRICTED: "33", Verdict.FORBIDDEN: "31;1"}
@@ -48,13 +48,10 @@ def _cell(items: list[str], width: int, bullet: str = "- ") -> str:
 
 def reasons(report: Report, result: Result, limit: int = _REASONS) -> list[str]:
     """The findings that decide the verdict, each with its clause, waiver and remedy, then how many more."""
-    worst = [f for f in result.findings if f.verdict == result.verdict]
+    worst = deciding(result)
     lines = []
     for finding in worst[:limit]:
-        waiver = report.gate.waiver_for(result.model, finding)
-        tag = "[policy] " if finding.source == "policy" else ""
-        note = f" (waived until {waiver.expires}: {waiver.reason})" if waiver else ""
-        line = f"{tag}{_readable.message(finding)} [{clause(finding)}]{note}"
+        line = reason_line(report, result, finding, _readable.message(finding))
         if finding.remedy:
             line += f" Remedy: {_readable.readable(finding.remedy)}"
         lines.append(line)
