@@ -241,20 +241,25 @@ def test_a_forked_child_evaluates_while_another_thread_holds_the_engine(make_cat
     try:
         assert inside.wait(30)
         context = multiprocessing.get_context("fork")
-        queue = context.Queue()
-        child = context.Process(target=_evaluate_in_child, args=(catalog, queue))
-        child.start()
-        child.join(30)
-        alive = child.is_alive()
-        if alive:
-            child.kill()
-            child.join(5)
-        assert not alive, "the forked child deadlocked on the engine lock"
-        assert child.exitcode == 0
-        assert queue.get(timeout=5) == expected
+        _run_forked_child(context, catalog, expected)
     finally:
         release.set()
         holder.join(30)
+
+
+def _run_forked_child(context: Any, catalog: Any, expected: list[str]) -> None:
+    """Evaluate in a forked child, bounded: a child stuck on an inherited lock is killed and fails the test."""
+    queue = context.Queue()
+    child = context.Process(target=_evaluate_in_child, args=(catalog, queue))
+    child.start()
+    child.join(30)
+    alive = child.is_alive()
+    if alive:
+        child.kill()
+        child.join(5)
+    assert not alive, "the forked child deadlocked on the engine lock"
+    assert child.exitcode == 0
+    assert queue.get(timeout=5) == expected
 
 
 def test_a_forked_child_evaluates_while_threads_keep_evaluating(make_catalog: Any) -> None:
@@ -275,17 +280,7 @@ def test_a_forked_child_evaluates_while_threads_keep_evaluating(make_catalog: An
     try:
         context = multiprocessing.get_context("fork")
         for _ in range(5):
-            queue = context.Queue()
-            child = context.Process(target=_evaluate_in_child, args=(catalog, queue))
-            child.start()
-            child.join(30)
-            alive = child.is_alive()
-            if alive:
-                child.kill()
-                child.join(5)
-            assert not alive, "the forked child deadlocked"
-            assert child.exitcode == 0
-            assert queue.get(timeout=5) == expected
+            _run_forked_child(context, catalog, expected)
     finally:
         stop.set()
         for worker in workers:
