@@ -137,21 +137,8 @@ def _input_key(roots: list[Path], extra: str, directory: Path, secret: bytes) ->
 
 
 def _read_record(path: Path, secret: bytes, fast: str) -> str | None:
-    import hmac
-
-    try:
-        descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW)
-    except OSError:
-        return None
-    try:
-        content = os.read(descriptor, 4096)
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
-    head, _, rest = content.partition(b"\n")
-    signature, _, payload = rest.partition(b"\n")
-    if head + b"\n" != _STAT_MAGIC or not hmac.compare_digest(signature, _sign(secret, payload)):
+    payload = _read_signed(path, _STAT_MAGIC, secret, 4096)
+    if payload is None:
         return None
     stat_part, _, content_key = payload.decode("ascii", "replace").partition(" ")
     if stat_part != fast or len(content_key) != 40 or not all(c in "0123456789abcdef" for c in content_key):
@@ -160,27 +147,15 @@ def _read_record(path: Path, secret: bytes, fast: str) -> str | None:
 
 
 def _write_record(directory: Path, path: Path, secret: bytes, fast: str, content_key: str) -> None:
-    import tempfile
-
-    payload = f"{fast} {content_key}".encode()
+    if not _write_signed(directory, path, _STAT_MAGIC, secret, f"{fast} {content_key}".encode(), ".stat-"):
+        return
     try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if directory.is_symlink() or not directory.is_dir():
-            return
-        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".stat-", suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(_STAT_MAGIC + _sign(secret, payload) + b"\n" + payload)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
         records = sorted(directory.glob("stat-*.key"), key=lambda entry: entry.lstat().st_mtime, reverse=True)
         for old in records[4 * _KEEP:]:
             if old != path:
                 old.unlink(missing_ok=True)
     except OSError:
-        pass
+        pass  # pruning is housekeeping; the record itself was written
 
 
 def cached(roots: list[Path], extra: str, build: Callable[[], T], kind: type[T],
@@ -243,27 +218,59 @@ def _sign(secret: bytes, payload: bytes) -> bytes:
     return hmac.new(secret, payload, "sha256").hexdigest().encode()
 
 
-def _read(path: Path, secret: bytes, input_key: str, kind: type[T]) -> T | None:
-    """The verified, rebuilt entry at ``path``, or None for anything missing, foreign, forged or malformed."""
+def _read_signed(path: Path, magic: bytes, secret: bytes, limit: int) -> bytes | None:
+    """The payload of the signed file at ``path``, or None if it is missing, not ours, forged or too large.
+
+    A planted symlink is refused, not followed, and only a regular file is read, at most ``limit`` bytes.
+    """
     import hmac
 
     try:
-        descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW)  # a planted symlink is refused, not followed
+        descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW)
     except OSError:
         return None
     try:
         info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_BYTES:
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
             return None
         with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            content = handle.read(_MAX_BYTES + 1)
+            content = handle.read(limit + 1)
     except OSError:
         return None
     finally:
         os.close(descriptor)
     head, _, rest = content.partition(b"\n")
     signature, _, payload = rest.partition(b"\n")
-    if head + b"\n" != _MAGIC or not hmac.compare_digest(signature, _sign(secret, payload)):
+    if head + b"\n" != magic or not hmac.compare_digest(signature, _sign(secret, payload)):
+        return None
+    return payload
+
+
+def _write_signed(directory: Path, path: Path, magic: bytes, secret: bytes, payload: bytes, prefix: str) -> bool:
+    """Sign and write ``payload`` to ``path`` atomically; False when the cache dir cannot take it."""
+    import tempfile
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if directory.is_symlink() or not directory.is_dir():
+            return False
+        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(magic + _sign(secret, payload) + b"\n" + payload)
+            os.replace(temporary, path)  # replaces a planted symlink itself, never writes through it
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        return True
+    except OSError:
+        return False  # a read-only cache dir is no reason to fail a check
+
+
+def _read(path: Path, secret: bytes, input_key: str, kind: type[T]) -> T | None:
+    """The verified, rebuilt entry at ``path``, or None for anything missing, foreign, forged or malformed."""
+    payload = _read_signed(path, _MAGIC, secret, _MAX_BYTES)
+    if payload is None:
         return None
     try:
         data = json.loads(payload)
@@ -276,7 +283,6 @@ def _read(path: Path, secret: bytes, input_key: str, kind: type[T]) -> T | None:
 
 def _write(directory: Path, path: Path, secret: bytes, input_key: str, kind: type[T], value: T) -> None:
     """Sign and write ``value`` atomically; skip it if it would not come back equal."""
-    import tempfile
 
     try:
         payload = json.dumps({"key": input_key, "value": to_plain(value)}, ensure_ascii=False,
@@ -285,21 +291,11 @@ def _write(directory: Path, path: Path, secret: bytes, input_key: str, kind: typ
             return  # something in it has no faithful plain form: better no cache than a different answer
     except Exception:  # no plain form at all: no cache
         return
-    try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if directory.is_symlink() or not directory.is_dir():
-            return
-        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".catalog-", suffix=".tmp")
+    if _write_signed(directory, path, _MAGIC, secret, payload, ".catalog-"):
         try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(_MAGIC + _sign(secret, payload) + b"\n" + payload)
-            os.replace(temporary, path)  # replaces a planted symlink itself, never writes through it
-        except BaseException:
-            os.unlink(temporary)
-            raise
-        _prune(directory, keep=path)
-    except OSError:
-        pass  # a read-only cache dir is no reason to fail a check
+            _prune(directory, keep=path)
+        except OSError:
+            pass
 
 
 def _prune(directory: Path, keep: Path) -> None:
