@@ -789,3 +789,30 @@ def notice(names: tuple[str, ...], family: tuple[str, ...], vendor: tuple[str, .
     for blocked in result.not_cleared:
         click.echo(f"error: {blocked.model} is forbidden for this use case: {blocked.findings[0].message}", err=True)
     sys.exit(EXIT_FAIL if result.not_cleared else EXIT_OK)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_catalog_options
+@_guard
+def verify(paths: tuple[str, ...], license_dirs: tuple[str, ...], rule_files: tuple[str, ...]) -> None:
+    """Run the cases written beside a policy's rules (`cases:`), as conftest verify does.
+
+    \b
+    Exit codes: 0 every case passed, 1 a case failed, 2 bad input (or a policy with no cases).
+    """
+    from ._verify import verify_policies
+
+    outcomes = verify_policies(paths, licenses=license_dirs, rules=rule_files)
+    for outcome in outcomes:
+        if outcome.passed:
+            click.echo(f"PASS {outcome.file}: {outcome.name}")
+            continue
+        why = [f"expected {outcome.expected}, got {outcome.verdict}"] if outcome.verdict != outcome.expected else []
+        why += [f"rule {rule} did not fire" for rule in outcome.missing]
+        why += [f"rule {rule} fired" for rule in outcome.unexpected]
+        click.echo(f"FAIL {outcome.file}: {outcome.name} ({outcome.model}): {'; '.join(why)}")
+    failed = sum(not outcome.passed for outcome in outcomes)
+    click.echo(f"{len(outcomes) - failed} passed, {failed} failed")
+    sys.exit(EXIT_FAIL if failed else EXIT_OK)
+
