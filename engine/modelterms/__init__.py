@@ -11,16 +11,49 @@ an underscore is private and may change in any release.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._catalog import Catalog
-from ._compare import Cell, Comparison, Dimension, Row, compare, select_models
-from ._diff import Difference, TermDifference, diff, diff_documents, history
-from ._discover import Discovery, Reference, SourceKind, discover_models
 from ._errors import EvaluationError, InputError, ModelTermsError, Problem, UnknownModelError
-from ._explain import Alternative, Change, ChangeKind, Explanation, Explanations, Remedy, explain
-from ._lineage import Evidence, Hop, Resolution, resolve
 from ._model import Citation, Finding, Result, UseCase, Verdict
-from ._notice import Notice, notice
-from ._purposes import Purpose, purposes
+
+if TYPE_CHECKING:  # imported on first use (below), so that `modelterms check` does not pay for them at start-up
+    from ._compare import Cell, Comparison, Dimension, Row, compare, select_models
+    from ._diff import Difference, TermDifference, diff, diff_documents, history
+    from ._discover import Discovery, Reference, SourceKind, discover_models
+    from ._explain import Alternative, Change, ChangeKind, Explanation, Explanations, Remedy, explain
+    from ._lineage import Evidence, Hop, Resolution, resolve
+    from ._notice import Notice, notice
+    from ._purposes import Purpose, purposes
+
+#: public name -> the private module that defines it, for the names imported on first use
+_LAZY = {
+    **dict.fromkeys(("Cell", "Comparison", "Dimension", "Row", "compare", "select_models"), "_compare"),
+    **dict.fromkeys(("Difference", "TermDifference", "diff", "diff_documents", "history"), "_diff"),
+    **dict.fromkeys(("Discovery", "Reference", "SourceKind", "discover_models"), "_discover"),
+    **dict.fromkeys(("Alternative", "Change", "ChangeKind", "Explanation", "Explanations", "Remedy", "explain"),
+                    "_explain"),
+    **dict.fromkeys(("Evidence", "Hop", "Resolution", "resolve"), "_lineage"),
+    **dict.fromkeys(("Notice", "notice"), "_notice"),
+    **dict.fromkeys(("Purpose", "purposes"), "_purposes"),
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import the comparison, explanation, discovery, lineage and notice APIs when first asked for (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'modelterms' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"modelterms.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __version__ = "0.1.0"
 
