@@ -54,7 +54,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "places_excluded_count": INT,
     },
     "purpose": {"tags": LIST, "summary": STR, "selected": LIST, "selected_count": INT},
-    "obligation": {"type": STR, "trigger": STR, "text": STR, "policy": STR, "summary": STR},
+    "obligation": {"type": STR, "trigger": STR, "text": STR, "policy": STR, "summary": STR, "wording": STR},
 }
 SUBJECTS = ("license", "grant", "threshold", "territory", "purpose", "obligation")
 CONTEXT = ("use", "model", "license")
@@ -67,6 +67,7 @@ DERIVED = {
     "threshold.actual", "threshold.stated", "territory.applies_to_model",
     "territory.domicile_excluded", "territory.places_excluded", "territory.places_excluded_count",
     "purpose.selected", "purpose.selected_count",
+    "obligation.wording",
 }
 
 

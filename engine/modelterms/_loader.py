@@ -110,6 +110,10 @@ def build_profile(document: Document) -> LicenseProfile:
             elif subject == "obligation":
                 fields.setdefault("text", None)
                 fields.setdefault("policy", None)
+                # The exact words a license prescribes ("Built with Llama", Falcon 180B's derivative statement)
+                # are shown, not only described: added to messages unless the summary already quotes them.
+                text = fields["text"]
+                fields["wording"] = f' Required wording: "{text}".' if text and text not in fields["summary"] else ""
             terms.append(Term(subject, fields, _citation(data["id"], item["cite"])))
     return LicenseProfile(id=data["id"], name=data["name"], kind=data["kind"], url=data["url"],
                           data=data, terms=tuple(terms), source=document.name)
