@@ -247,19 +247,27 @@ def test_a_forked_child_evaluates_while_another_thread_holds_the_engine(make_cat
         holder.join(30)
 
 
-def _run_forked_child(context: Any, catalog: Any, expected: list[str]) -> None:
-    """Evaluate in a forked child, bounded: a child stuck on an inherited lock is killed and fails the test."""
+def _in_forked_child(context: Any, target: Any, args: tuple[Any, ...], seconds: int, stuck: str) -> Any:
+    """What ``target(*args, queue)`` puts on the queue in a forked child; a child still running after
+    ``seconds`` (a deadlock, a spin inside durable-rules) is killed and fails the test with ``stuck``."""
     queue = context.Queue()
-    child = context.Process(target=_evaluate_in_child, args=(catalog, queue))
+    child = context.Process(target=target, args=(*args, queue))
     child.start()
-    child.join(30)
+    child.join(seconds)
     alive = child.is_alive()
     if alive:
         child.kill()
         child.join(5)
-    assert not alive, "the forked child deadlocked on the engine lock"
+    assert not alive, stuck
     assert child.exitcode == 0
-    assert queue.get(timeout=5) == expected
+    return queue.get(timeout=5)
+
+
+def _run_forked_child(context: Any, catalog: Any, expected: list[str]) -> None:
+    """Evaluate in a forked child, bounded: a child stuck on an inherited lock is killed and fails the test."""
+    got = _in_forked_child(context, _evaluate_in_child, (catalog,), 30,
+                           "the forked child deadlocked on the engine lock")
+    assert got == expected
 
 
 def test_a_forked_child_evaluates_while_threads_keep_evaluating(make_catalog: Any) -> None:
@@ -358,18 +366,9 @@ def _run_bounded(tmp_path: Path, rules: list[dict[str, Any]], uses: list[UseCase
     cover = {"id": "cover", "description": "d", "subject": "license", "when": [{"license.primary": True}],
              "verdict": "permitted", "message": "covered", "cite": "license"}
     rules_file.write_text(yaml.safe_dump({"rules": [cover, *rules]}))
-    context = multiprocessing.get_context("fork")
-    queue = context.Queue()
-    child = context.Process(target=_verdicts_in_child, args=(root, rules_file, uses, queue))
-    child.start()
-    child.join(120)
-    alive = child.is_alive()
-    if alive:
-        child.kill()
-        child.join(5)
-    assert not alive, "durable-rules spun while creating the ruleset"
-    assert child.exitcode == 0
-    result: list[list[str]] = queue.get(timeout=5)
+    result: list[list[str]] = _in_forked_child(multiprocessing.get_context("fork"), _verdicts_in_child,
+                                               (root, rules_file, uses), 120,
+                                               "durable-rules spun while creating the ruleset")
     return result
 
 
