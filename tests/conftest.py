@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import copy
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 URL = "https://example.org/license"
+#: the sample application of the discovery tests: every source kind, every decoy kind
+DISCOVER_APP = Path(__file__).parent / "data" / "discover" / "app"
 
 
 def cite(section: str = "1") -> dict[str, str]:
@@ -59,3 +63,14 @@ def one_model(make_catalog: Any) -> Any:
         return catalog, "acme/model"
 
     return build
+
+
+@pytest.fixture()
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the discovery sample application as the working directory, with a .git marking the project
+    boundary (no config above it is picked up)."""
+    root = tmp_path / "app"
+    shutil.copytree(DISCOVER_APP, root)
+    (root / ".git").mkdir()
+    monkeypatch.chdir(root)
+    return root

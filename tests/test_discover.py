@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,9 @@ from modelterms._discover import Reference, Resolver, SourceKind, discover, sele
 from modelterms._discover.names import is_decoy
 from modelterms.cli import main
 
-APP = Path(__file__).parent / "data" / "discover" / "app"
+from .conftest import DISCOVER_APP
+
+APP = DISCOVER_APP
 _MARKER = re.compile(r"(?:#|//)\s*expect: (\S+)")
 HAND_WRITTEN = {
     ("microsoft/phi-4", "Dockerfile", 3),  # ENV MODEL_ID=microsoft/phi-4
@@ -55,15 +56,6 @@ def expected() -> set[tuple[str, str, int]]:
 @pytest.fixture(scope="module")
 def resolver() -> Resolver:
     return Resolver(Catalog.load())
-
-
-@pytest.fixture()
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "app"
-    shutil.copytree(APP, root)
-    (root / ".git").mkdir()  # the project boundary: no config above it is picked up
-    monkeypatch.chdir(root)
-    return root
 
 
 def scan(*args: str) -> tuple[int, dict, str]:

@@ -15,17 +15,6 @@ from click.testing import CliRunner
 
 from modelterms.cli import main
 
-APP = Path(__file__).parent / "data" / "discover" / "app"
-
-
-@pytest.fixture()
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "app"
-    shutil.copytree(APP, root)
-    (root / ".git").mkdir()
-    monkeypatch.chdir(root)
-    return root
-
 
 def run(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, ["scan", "--no-config", *args])

@@ -17,22 +17,12 @@ from click.testing import CliRunner
 from modelterms.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "tests" / "data" / "discover" / "app"
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _hook() -> dict:
     hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     return hooks["modelterms-scan"]
-
-
-@pytest.fixture()
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "app"
-    shutil.copytree(APP, root)
-    (root / ".git").mkdir()
-    monkeypatch.chdir(root)
-    return root
 
 
 def test_the_readme_scan_steps_work_on_a_repository(app: Path) -> None:
