@@ -117,10 +117,9 @@ class Comparison:
     rows: tuple[Row, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        from . import __version__
-        from ._report import SCHEMA_VERSION
+        from ._report import version_keys
 
-        return {"schema_version": SCHEMA_VERSION, "modelterms_version": __version__,
+        return {**version_keys(),
                 "use_case": self.use_case.to_dict(), "dimensions": [d.value for d in self.dimensions],
                 "rows": [row.to_dict() for row in self.rows]}
 

@@ -63,10 +63,9 @@ class Difference:
     """(section, key) of every term both sides state identically."""
 
     def to_dict(self) -> dict[str, Any]:
-        from . import __version__
-        from ._report import SCHEMA_VERSION
+        from ._report import version_keys
 
-        return {"schema_version": SCHEMA_VERSION, "modelterms_version": __version__,
+        return {**version_keys(),
                 "left": {"label": self.left, "documents": list(self.left_documents)},
                 "right": {"label": self.right, "documents": list(self.right_documents)},
                 "changed": [item.to_dict() for item in self.changed],

@@ -162,10 +162,9 @@ class Explanations:
     explanations: tuple[Explanation, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        from . import __version__
-        from ._report import SCHEMA_VERSION
+        from ._report import version_keys
 
-        return {"schema_version": SCHEMA_VERSION, "modelterms_version": __version__,
+        return {**version_keys(),
                 "use_case": self.use_case.to_dict(),
                 "permitted": list(self.permitted),
                 "explanations": [item.to_dict() for item in self.explanations]}

@@ -103,10 +103,9 @@ class Notice:
         return [result for result in self.results if result.verdict == Verdict.FORBIDDEN]
 
     def to_dict(self) -> dict[str, Any]:
-        from . import __version__
-        from ._report import SCHEMA_VERSION
+        from ._report import version_keys
 
-        return {"schema_version": SCHEMA_VERSION, "modelterms_version": __version__,
+        return {**version_keys(),
                 "use_case": self.use_case.to_dict(),
                 "models": [{"model": r.model, "model_name": r.model_name, "licenses": list(r.licenses),
                             "verdict": r.verdict.value} for r in self.results],

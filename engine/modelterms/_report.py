@@ -16,6 +16,13 @@ from ._model import Finding, Result, UseCase
 SCHEMA_VERSION = 1
 
 
+def version_keys() -> dict[str, Any]:
+    """The keys every JSON document opens with: its schema version and the modelterms version that wrote it."""
+    from . import __version__
+
+    return {"schema_version": SCHEMA_VERSION, "modelterms_version": __version__}
+
+
 class FoundIn(NamedTuple):
     """One place ``scan`` found a model named in the tree (code, a config, a notebook, an SBOM)."""
 
@@ -123,11 +130,8 @@ class Report(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``modelterms check --format json`` (schema_version 1)."""
-        from . import __version__
-
         return {
-            "schema_version": SCHEMA_VERSION,
-            "modelterms_version": __version__,
+            **version_keys(),
             "config": self.config,
             "use_case": self.use_case.to_dict(),
             "use_case_from": list(self.use_case_from),
