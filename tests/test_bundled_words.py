@@ -15,7 +15,7 @@ ROOT = Path(__file__).parent.parent
 DATA = sorted([*(ROOT / "licenses").rglob("*.yaml"), *(ROOT / "rules").rglob("*.yaml"),
                *(ROOT / "policies").rglob("*.yaml")])
 LOCAL_PATH = re.compile(r"(?<![\w.:/])(?:/(?:work|tmp|home|root|Users|var/folders|mnt)/|[A-Z]:\\\\)\S*")
-PROCESS_WORDS = re.compile(r"\b(?:research notes|code corpus|stored cop(?:y|ies)|"
+PROCESS_WORDS = re.compile(r"\b(?:research notes|code corpus|stored cop(?:y|ies)|search tool|"
                            r"index ids?|find_string|read_file|find_files|helper|subagent|look-?ups?)\b", re.I)
 
 
