@@ -509,3 +509,17 @@ def test_litellm_huggingface_prefix_names_the_hub_repository(tmp_path: Path) -> 
     code, report, err = scan(str(tmp_path), "--fail-on", "never")
     assert code == 0, err
     assert [r["model"] for r in report["results"]] == ["Qwen/Qwen2.5-7B-Instruct"]
+
+
+def test_a_fifo_named_like_source_never_blocks_the_scan(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "app.py").write_text('MODEL = "meta-llama/Llama-3.1-8B-Instruct"\n', encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.py")
+    done = subprocess.run([sys.executable, "-m", "modelterms", "scan", "--no-config", "--format", "json", "."],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr  # named, not read: a FIFO would block a plain read for ever
+    assert "pipe.py" in done.stderr and "regular file" in done.stderr

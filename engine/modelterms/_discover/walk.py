@@ -113,11 +113,11 @@ def source_files(root: Path, notices: list[Notice], max_bytes: int = MAX_BYTES) 
 
 def read_source(source: SourceFile, notices: list[Notice]) -> str | None:
     """The file's text, or None (with a notice) when it is binary or not text in UTF-8."""
-    try:
-        data = source.path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(str(source.path), None, "", f"cannot be read ({exc.strerror or exc})",
-                                  "fix its permissions, or leave it out of the paths given")]) from None
+    from .._yaml import read_bytes
+
+    # The one reader of the package: a regular file only (a FIFO swapped in after the walk never blocks),
+    # never more than the size limit read.
+    data = read_bytes(str(source.path), MAX_BYTES)
     if is_binary(data[:8192]):
         return None
     try:
